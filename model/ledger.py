@@ -1,0 +1,117 @@
+"""The ledger: every move, arrival, departure, formation and dissolution, with its reason.
+
+Phases append whole batches (numpy arrays); nothing is looked up per household. The yearly
+indicators (flows in and out per class and wijk, moving rate) are computed from the ledger,
+so the figures in city.csv and the ledger a researcher exports can never disagree.
+"""
+
+import numpy as np
+import pandas as pd
+
+from model.categories import INCOME_CLASSES, SEGMENTS
+
+EVENTS = (
+    "arrive",  # moved into a dwelling in the city from outside
+    "move",  # moved from one dwelling in the city to another (or out of the parental home)
+    "leave",  # left the city
+    "form",  # a new household formed in the city (child leaving home, separation)
+    "dissolve",  # a household ended (death, care home, moving in with a partner)
+    "unplaced",  # would have moved in from outside but found no dwelling (unmet demand)
+)
+REASONS = (
+    "life_stage",  # the ordinary wish to move at this age
+    "income_rise",  # income class above what the dwelling's segment fits
+    "unaffordable",  # housing costs above 40% of income
+    "crowded",  # more persons than rooms
+    "neighbourhood",  # low liveability of the buurt
+    "leaving_home",  # a child forming its own household
+    "separation",  # a couple splitting into two households
+    "displaced",  # the dwelling was demolished, sold or re-labelled by policy
+    "in_migration",  # moving in from outside the city
+    "death",
+    "care_home",
+    "partnering",  # a single moving in with a partner elsewhere in the city
+)
+EVENT = {name: i for i, name in enumerate(EVENTS)}
+REASON = {name: i for i, name in enumerate(REASONS)}
+OUTSIDE = -1  # buurt/wijk/segment code for "outside the city" or "no dwelling"
+
+FIELDS = ("year", "event", "reason", "household", "income_class", "size", "vulnerable",
+          "from_buurt", "to_buurt", "from_wijk", "to_wijk", "from_segment", "to_segment")
+
+
+class Ledger:
+    """An append-only log of household events, stored as batches of arrays."""
+
+    def __init__(self):
+        self._batches: list[dict[str, np.ndarray]] = []
+
+    def record(self, model, event: str, reason, rows: np.ndarray,
+               from_dwelling: np.ndarray | None = None,
+               to_dwelling: np.ndarray | None = None) -> None:
+        """Log `event` for the households in `rows` (household state is read now, so record
+        after the household's class and size are final for the event).
+
+        `reason` is a reason name or an array of reason codes; dwellings are dwelling rows
+        or None (= outside / no dwelling).
+        """
+        rows = np.asarray(rows, dtype=np.int64)
+        n = rows.size
+        if n == 0:
+            return
+        h, d = model.households, model.dwellings
+
+        def place(dwelling, column):
+            if dwelling is None:
+                return np.full(n, OUTSIDE, dtype=np.int16)
+            dwelling = np.asarray(dwelling, dtype=np.int64)
+            known = dwelling >= 0
+            out = np.full(n, OUTSIDE, dtype=np.int16)
+            out[known] = getattr(d, column)[dwelling[known]]
+            return out
+
+        codes = (np.full(n, REASON[reason], dtype=np.int8) if isinstance(reason, str)
+                 else np.asarray(reason, dtype=np.int8))
+        self._batches.append({
+            "year": np.full(n, model.year, dtype=np.int16),
+            "event": np.full(n, EVENT[event], dtype=np.int8),
+            "reason": codes,
+            "household": h.uid[rows].copy(),
+            "income_class": h.cls[rows].copy(),
+            "size": h.size[rows].copy(),
+            "vulnerable": h.vulnerable[rows].copy(),
+            "from_buurt": place(from_dwelling, "buurt"),
+            "to_buurt": place(to_dwelling, "buurt"),
+            "from_wijk": place(from_dwelling, "wijk"),
+            "to_wijk": place(to_dwelling, "wijk"),
+            "from_segment": place(from_dwelling, "segment"),
+            "to_segment": place(to_dwelling, "segment"),
+        })
+
+    def arrays(self, year: int | None = None) -> dict[str, np.ndarray]:
+        """All entries (or one year's) as a dict of concatenated arrays."""
+        batches = [b for b in self._batches if year is None or b["year"][0] == year]
+        if not batches:
+            return {f: np.empty(0, dtype=np.int64) for f in FIELDS}
+        return {f: np.concatenate([b[f] for b in batches]) for f in FIELDS}
+
+    def frame(self, city=None) -> pd.DataFrame:
+        """The ledger as a readable table (codes replaced by names; buurt codes if `city`)."""
+        a = self.arrays()
+        df = pd.DataFrame(a)
+        df["event"] = np.asarray(EVENTS, dtype=object)[a["event"]]
+        df["reason"] = np.asarray(REASONS, dtype=object)[a["reason"]]
+        df["income_class"] = np.asarray(INCOME_CLASSES, dtype=object)[a["income_class"]]
+        segments = np.asarray((*SEGMENTS, ""), dtype=object)
+        for col in ("from_segment", "to_segment"):
+            df[col] = segments[a[col]]
+        if city is not None:
+            for col, names in (("buurt", city.buurten["buurt_code"]),
+                               ("wijk", city.wijken["wijk_code"])):
+                lookup = np.asarray((*names, ""), dtype=object)
+                for side in ("from", "to"):
+                    df[f"{side}_{col}"] = lookup[a[f"{side}_{col}"]]
+        return df
+
+    def __len__(self) -> int:
+        return sum(b["year"].size for b in self._batches)

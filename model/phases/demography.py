@@ -1,0 +1,167 @@
+"""Demography: a year older, incomes change, households form and end.
+
+In order: deaths and moves to care homes end households; everyone ages a year and incomes
+move (career growth when young, random shocks, job loss, retirement at 67), so households
+climb and fall between income classes; couples have children, separate (two households, both
+poorer), children leave home (a new young household), and singles move in with a partner.
+
+New households (leaving home, separation) must find a dwelling: they enter the market with
+no stay option and leave the city if they find nothing (model.formed). Every household that
+ends or forms is written to the ledger.
+"""
+
+import numpy as np
+
+from model import rules
+from model.categories import IncomeClass, Origin
+from model.ledger import REASON
+from model.phases.market import Choosers
+
+SURVIVOR_INCOME = 0.65  # income kept when one of two adults dies (survivor pension)
+JOB_LOSS_INCOME = 0.6  # income kept after job loss or illness
+SEPARATION_SHARES = (0.55, 0.45)  # income of the partner who stays / who leaves
+INCOME_FLOOR = (15_000.0, 21_000.0)  # social minimum, single / multi-person
+YOUNG_INCOME_MEDIAN = 21_000.0  # a young adult leaving home
+VULNERABLE_AFTER_SEPARATION = 0.15  # share of low-income separations that end vulnerable
+
+
+def death_probability(age: np.ndarray, scale: float) -> np.ndarray:
+    """Yearly death probability by age: a Gompertz curve through Dutch life tables."""
+    return np.minimum(np.exp(-11.0 + 0.097 * age.astype(np.float64)) * scale, 0.6)
+
+
+def _end_households(model, rows: np.ndarray, reason: str) -> None:
+    model.ledger.record(model, "dissolve", reason, rows, model.households.dwelling[rows])
+    model.drop_households(rows)
+
+
+def deaths_and_care(model) -> None:
+    """Adults die; a household whose last adult dies ends, as does a single aged 80+ who
+    moves to a care home. A surviving partner carries on with a lower income."""
+    h, p, rng = model.households, model.params, model.rng
+    rows = h.rows()
+    q = death_probability(h.age[rows], p.mortality_scale)
+    deaths = (rng.random(rows.size) < q).astype(np.int8)
+    deaths += (h.adults[rows] == 2) & (rng.random(rows.size) < q)
+    ends = deaths >= h.adults[rows]
+    widowed = rows[(deaths > 0) & ~ends]
+    h.adults[widowed] -= 1
+    h.size[widowed] -= 1
+    h.income[widowed] *= SURVIVOR_INCOME
+    _end_households(model, rows[ends], "death")
+
+    rows = h.rows()
+    care = (h.size[rows] == 1) & (h.age[rows] >= 80) & (rng.random(rows.size)
+                                                        < p.to_care_rate_80plus)
+    _end_households(model, rows[care], "care_home")
+
+
+def ageing_and_income(model) -> None:
+    """Everyone ages; incomes drift with age, take random shocks, job losses and retirement."""
+    h, p, rng = model.households, model.params, model.rng
+    rows = h.rows()
+    h.age[rows] += 1
+    h.years[rows] += 1
+    age = h.age[rows]
+    drift = np.where(age < 35, p.income_drift_young, np.where(age < 50, p.income_drift_mid, 0.0))
+    shock = p.income_shock_sd * rng.standard_normal(rows.size) - p.income_shock_sd**2 / 2
+    income = h.income[rows] * np.exp(drift + shock)
+    income *= np.where((age < 67) & (rng.random(rows.size) < p.job_loss_rate),
+                       JOB_LOSS_INCOME, 1.0)
+    income *= np.where(age == 67, p.retirement_income_ratio, 1.0)
+    h.income[rows] = np.maximum(income, np.where(h.size[rows] > 1, *INCOME_FLOOR[::-1]))
+
+
+def births(model) -> None:
+    """Couples with a head aged 22-42 may have a child."""
+    h, p, rng = model.households, model.params, model.rng
+    rows = h.rows()
+    fertile = (h.adults[rows] == 2) & (h.age[rows] >= 22) & (h.age[rows] <= 42)
+    born = rows[fertile & (h.size[rows] < 7) & (rng.random(rows.size) < p.birth_rate)]
+    h.size[born] += 1
+
+
+def _new_households(model, n: int, age: np.ndarray, income: np.ndarray) -> np.ndarray:
+    """Rows for `n` single-adult households formed in the city."""
+    h = model.households
+    rows = model.new_households(n)
+    h.adults[rows] = 1
+    h.size[rows] = 1
+    h.age[rows] = age
+    h.income[rows] = income
+    h.cls[rows] = rules.income_class(income, h.size[rows])
+    h.origin[rows] = Origin.FORMED
+    h.arrived[rows] = model.year
+    return rows
+
+
+def separations(model) -> Choosers:
+    """Couples split: the partner who leaves forms a new household that needs a dwelling."""
+    h, p, rng = model.households, model.params, model.rng
+    rows = h.rows()
+    split = rows[(h.adults[rows] == 2) & (rng.random(rows.size) < p.separation_rate)]
+    income = h.income[split].copy()
+    h.adults[split] = 1
+    h.size[split] -= 1
+    h.income[split] = income * SEPARATION_SHARES[0]
+    new = _new_households(model, split.size, h.age[split],
+                          np.maximum(income * SEPARATION_SHARES[1], INCOME_FLOOR[0]))
+    low = h.cls[new] == IncomeClass.LOW_PT
+    h.vulnerable[new] = low & (rng.random(new.size) < VULNERABLE_AFTER_SEPARATION)
+    return _formed(model, new, h.dwelling[split], "separation")
+
+
+def children_leaving_home(model) -> Choosers:
+    """In households with older children, one may leave home to start a household."""
+    h, p, rng = model.households, model.params, model.rng
+    rows = h.rows()
+    has_adult_child = (h.size[rows] > h.adults[rows]) & (h.age[rows] >= 42)
+    parents = rows[has_adult_child & (rng.random(rows.size) < p.leave_home_rate)]
+    h.size[parents] -= 1
+    n = parents.size
+    age = rng.integers(18, 26, n)
+    income = np.maximum(YOUNG_INCOME_MEDIAN * np.exp(0.4 * rng.standard_normal(n)),
+                        INCOME_FLOOR[0])
+    new = _new_households(model, n, age, income)
+    return _formed(model, new, h.dwelling[parents], "leaving_home")
+
+
+def _formed(model, rows: np.ndarray, origin_dwelling: np.ndarray, reason: str) -> Choosers:
+    model.ledger.record(model, "form", reason, rows, origin_dwelling)
+    return Choosers(rows=rows, reason=np.full(rows.size, REASON[reason], dtype=np.int8),
+                    origin_dwelling=origin_dwelling.copy(),
+                    can_stay=np.zeros(rows.size, dtype=bool),
+                    newcomer=np.zeros(rows.size, dtype=bool))
+
+
+def partnering(model) -> None:
+    """Singles aged 20-49 pair up at random; one moves in with the other, whose household
+    grows, and the mover's own household ends (its dwelling falls vacant)."""
+    h, p, rng = model.households, model.params, model.rng
+    rows = h.rows()
+    single = (h.size[rows] == 1) & (h.age[rows] >= 20) & (h.age[rows] < 50)
+    seeking = rows[single & (h.dwelling[rows] >= 0) & (rng.random(rows.size)
+                                                       < p.partnering_rate)]
+    seeking = rng.permutation(seeking)
+    pairs = seeking.size // 2
+    hosts, movers = seeking[:pairs], seeking[pairs: 2 * pairs]
+    h.adults[hosts] = 2
+    h.size[hosts] = 2
+    h.income[hosts] += h.income[movers]
+    h.age[hosts] = (h.age[hosts].astype(np.int32) + h.age[movers]) // 2
+    h.vulnerable[hosts] &= h.vulnerable[movers]
+    _end_households(model, movers, "partnering")
+
+
+def run(model) -> None:
+    """One year of demography; new households are left in model.formed for the market."""
+    h = model.households
+    deaths_and_care(model)
+    ageing_and_income(model)
+    births(model)
+    formed = [separations(model), children_leaving_home(model)]
+    partnering(model)
+    rows = h.rows()
+    h.cls[rows] = rules.income_class(h.income[rows], h.size[rows])
+    h.vulnerable[rows] &= h.cls[rows] == IncomeClass.LOW_PT  # recovered households leave it
+    model.formed = Choosers.concat(*formed)

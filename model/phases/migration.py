@@ -1,0 +1,75 @@
+"""Migration: households from outside the city, steered by the scenario's household path.
+
+Departures are decided in the market (residents who find the outside option better, or who
+must move and find nothing). Arrivals follow the scenario: the vision's Table 3 gives the
+change in households from 2024 to 2050, read as a straight path; each year as many households
+arrive as it takes to get back onto that path after demography and departures. Their mix
+(income class, vulnerability, origin) is the scenario's inflow profile: more low incomes and
+more vulnerable households than among residents in the base scenario (Heerlen-Noord 2021).
+
+Newcomers then search the vacancies the residents left (market.clear). Who finds nothing is
+unmet demand: with too few dwellings, growth is capped by the stock.
+"""
+
+import numpy as np
+
+from model import rules
+from model.categories import IncomeClass, Origin
+from model.ledger import REASON
+from model.phases.market import Choosers, clear
+from model.synthesis import draw_incomes
+
+NEWCOMER_SIZE_PROBS = np.array([
+    [0.62, 0.18, 0.12, 0.06, 0.02],  # low_pt: 1..5 persons
+    [0.45, 0.27, 0.14, 0.10, 0.04],
+    [0.38, 0.32, 0.14, 0.12, 0.04],
+    [0.30, 0.35, 0.15, 0.15, 0.05],
+    [0.25, 0.38, 0.15, 0.16, 0.06],  # high
+])
+NEWCOMER_AGE_RANGE = (19, 55)
+NEWCOMER_AGE_MODE = 28
+
+
+def target_households(model, year: int) -> float:
+    """The scenario's household count for `year`: a straight line from the start to 2050."""
+    p = model.params
+    share = min(max((year - p.start_year) / (2050 - p.start_year), 0.0), 1.0)
+    return model.start_households + share * p.household_change_2050 * p.scale
+
+
+def draw_newcomers(model, n: int) -> np.ndarray:
+    """Create `n` candidate households with the scenario's inflow profile."""
+    p, h, rng = model.params, model.households, model.rng
+    rows = model.new_households(n)
+    cls = rng.choice(5, size=n, p=np.asarray(p.inflow_class_shares))
+    size = 1 + (rng.random((n, 1)) > np.cumsum(NEWCOMER_SIZE_PROBS[cls], axis=1)).sum(axis=1)
+    adults = np.where(size == 1, 1, np.where(rng.random(n) < 0.25, 1, 2))
+    h.size[rows] = size
+    h.adults[rows] = np.minimum(adults, size)
+    h.income[rows] = draw_incomes(cls, size, rng)
+    h.cls[rows] = rules.income_class(h.income[rows], size)
+    lo, hi = NEWCOMER_AGE_RANGE
+    h.age[rows] = np.rint(rng.triangular(lo, NEWCOMER_AGE_MODE, hi, n)).astype(np.int16)
+    low = h.cls[rows] == IncomeClass.LOW_PT
+    share_low = max(float(low.mean()), 1e-9)
+    h.vulnerable[rows] = low & (rng.random(n) < min(p.inflow_vulnerable_share / share_low, 1.0))
+    origins = np.array([Origin.PARKSTAD, Origin.NETHERLANDS, Origin.ABROAD])
+    h.origin[rows] = origins[rng.choice(3, size=n, p=np.asarray(p.inflow_origin_shares))]
+    h.arrived[rows] = model.year
+    return rows
+
+
+def run(model) -> None:
+    """Draw this year's newcomers and let them search the remaining vacancies."""
+    gap = target_households(model, model.year) - model.households.count()
+    n = max(int(round(gap)), 0)
+    if n == 0:
+        return
+    rows = draw_newcomers(model, n)
+    clear(model, Choosers(
+        rows=rows,
+        reason=np.full(n, REASON["in_migration"], dtype=np.int8),
+        origin_dwelling=np.full(n, -1, dtype=np.int64),
+        can_stay=np.zeros(n, dtype=bool),
+        newcomer=np.ones(n, dtype=bool),
+    ))

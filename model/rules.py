@@ -1,0 +1,96 @@
+"""Dutch income and rent limits, and the rules built on them.
+
+The model counts money in 2024 euros: incomes, rents and values are real, so the nationally
+indexed limits stay at their 2024 levels for the whole run. Every figure names its source
+(see ../shared/brief/POLICY_RULES.md, section 1, and the vision's Table 1).
+
+Every function here works on whole numpy arrays, so the market can test thousands of
+households against thousands of dwellings at once.
+"""
+
+import numpy as np
+
+from model.categories import IncomeClass
+
+# --- Income limits, gross yearly household income (Aedes 2024; Woonbond 2024; vision Table 1) ---
+PASSEND_LIMIT_SINGLE = 27_725.0  # passend toewijzen, one person below AOW age
+PASSEND_LIMIT_MULTI = 37_625.0  # passend toewijzen, two or more persons
+DAEB_LIMIT_SINGLE = 47_699.0  # DAEB target group, one person
+DAEB_LIMIT_MULTI = 52_671.0  # DAEB target group, two or more persons
+MIDDLE_LIMIT = 63_355.0  # Table 1: top of the middle incomes
+AFFORDABLE_PURCHASE_INCOME = 78_500.0  # Table 1: top of "high, up to affordable purchase"
+
+MIDDLE_RENT_INCOME_MAX_SINGLE = 62_191.0  # Wet betaalbare huur: middle-income band, one person
+MIDDLE_RENT_INCOME_MAX_MULTI = 82_921.0  # same, two or more persons
+
+# --- Rent limits, monthly bare rent (Woonbond 2024; Vesteda 2024) ---
+AFTOPPING_LOW = 650.43  # aftoppingsgrens for 1-2 person households
+AFTOPPING_HIGH = 697.07  # aftoppingsgrens for 3+ person households
+LIBERALISATION_LIMIT = 879.66  # huurtoeslaggrens = liberalisatiegrens = DAEB rent limit
+MIDDLE_RENT_CEILING = 1_157.95  # 186 WWS points, after the July 2024 indexation
+
+# --- Purchase (Rijksoverheid 25-10-2023) ---
+AFFORDABLE_PURCHASE_PRICE = 390_000.0  # betaalbare-koop limit 2024
+NHG_LIMIT = 435_000.0
+
+# --- Owner-occupied WOZ price classes (bounds in euros; see docs/ODD.md) ---
+# Class 3 ends at the affordable-purchase limit, so own_4 is "above betaalbare koop".
+WOZ_CLASS_BOUNDS = (200_000.0, 300_000.0, AFFORDABLE_PURCHASE_PRICE)
+
+
+def is_multi_person(size: np.ndarray) -> np.ndarray:
+    """Dutch limits differ for one-person and multi-person households."""
+    return np.asarray(size) >= 2
+
+
+def income_class(income: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """Table 1 income class (0-4) of each household, from its income and size."""
+    income = np.asarray(income, dtype=np.float64)
+    multi = is_multi_person(size)
+    passend = np.where(multi, PASSEND_LIMIT_MULTI, PASSEND_LIMIT_SINGLE)
+    daeb = np.where(multi, DAEB_LIMIT_MULTI, DAEB_LIMIT_SINGLE)
+    cls = np.full(income.shape, IncomeClass.HIGH, dtype=np.int8)
+    cls[income <= AFFORDABLE_PURCHASE_INCOME] = IncomeClass.HIGH_AFFORD
+    cls[income <= MIDDLE_LIMIT] = IncomeClass.MIDDLE
+    cls[income <= daeb] = IncomeClass.LOW_DAEB
+    cls[income <= passend] = IncomeClass.LOW_PT
+    return cls
+
+
+def class_income_bounds(cls: int, multi: bool) -> tuple[float, float]:
+    """Lower and upper income bound of one class (upper is inf for the top class)."""
+    passend = PASSEND_LIMIT_MULTI if multi else PASSEND_LIMIT_SINGLE
+    daeb = DAEB_LIMIT_MULTI if multi else DAEB_LIMIT_SINGLE
+    edges = (0.0, passend, daeb, MIDDLE_LIMIT, AFFORDABLE_PURCHASE_INCOME, np.inf)
+    return edges[cls], edges[cls + 1]
+
+
+def daeb_eligible(income: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """Income within the DAEB target group (may rent corporation social housing)."""
+    return np.asarray(income) <= np.where(is_multi_person(size), DAEB_LIMIT_MULTI,
+                                          DAEB_LIMIT_SINGLE)
+
+
+def passend_toewijzen(income: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """Income within the passend-toewijzen limit: such tenants must get a rent below aftopping."""
+    return np.asarray(income) <= np.where(is_multi_person(size), PASSEND_LIMIT_MULTI,
+                                          PASSEND_LIMIT_SINGLE)
+
+
+def middle_rent_eligible(income: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """Income in the middle-income band that corporations let middle-rent dwellings to."""
+    multi = is_multi_person(size)
+    income = np.asarray(income)
+    low = np.where(multi, DAEB_LIMIT_MULTI, DAEB_LIMIT_SINGLE)
+    high = np.where(multi, MIDDLE_RENT_INCOME_MAX_MULTI, MIDDLE_RENT_INCOME_MAX_SINGLE)
+    return (income > low) & (income <= high)
+
+
+def aftopping_limit(size: np.ndarray) -> np.ndarray:
+    """The rent a passend-toewijzen household may be offered: low for 1-2 persons, high for 3+."""
+    return np.where(np.asarray(size) >= 3, AFTOPPING_HIGH, AFTOPPING_LOW)
+
+
+def woz_class(woz: np.ndarray) -> np.ndarray:
+    """Owner-occupied price class 0-3 of each WOZ value."""
+    return np.searchsorted(np.asarray(WOZ_CLASS_BOUNDS), np.asarray(woz), side="right")

@@ -1,0 +1,130 @@
+"""SortingModel: Heerlen's housing market as a Mesa model, one step per year.
+
+The model owns the state (household and dwelling arrays, buurt liveability), the ledger and
+the output rows. A year is a fixed pipeline of phases, each a function `phase(model)` in
+`model/phases/`, run in this order:
+
+1. policy       lever actions on the stock (construction to demand, ...)
+2. demography   ageing, income mobility, births, children leaving home, separation, death
+3. intentions   who wants to move, and why
+4. market       movers choose among vacant dwellings under the Dutch allocation rules
+5. migration    households from outside fill the scenario's path; the unplaced are unmet demand
+6. liveability  buurt scores follow composition, turnover and vacancy
+7. indicators   the year's rows of city.csv, wijken.csv and buurten.csv
+"""
+
+from pathlib import Path
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from model.agents import Household, add_handles, remove_handles
+from model.city import load_city
+from model.ledger import Ledger
+from model.params import Params, make_params
+from model.phases import (
+    demography,
+    indicators,
+    intentions,
+    liveability,
+    market,
+    migration,
+    policy,
+)
+from model.scenarios import load_scenario
+from model.state import YearFlows
+from model.synthesis import build_start_state
+
+PHASES = (
+    policy.apply,
+    demography.run,
+    intentions.run,
+    market.run,
+    migration.run,
+    liveability.update,
+    indicators.record,
+)
+
+
+class SortingModel(mesa.Model):
+    """The Heerlen housing market from 2024, one `step()` per year.
+
+    Args:
+        rng: seed (int) for every random draw; the same seed and parameters give the same run.
+        scenario: a built-in scenario name ('base', 'economic-asml', ...) or a TOML file path.
+        params: a `Params` object (overrides `scenario`); keyword arguments override single
+            parameters on top, e.g. `SortingModel(rng=1, scale=0.1)`.
+        data_dir: folder with city data in the packaged format (default: Heerlen).
+    """
+
+    def __init__(self, *, rng=None, scenario: str | Path | None = None,
+                 params: Params | None = None, data_dir: str | Path | None = None, **overrides):
+        super().__init__(rng=rng)
+        if params is None:
+            params = make_params(load_scenario(scenario).params if scenario else None)
+            self.scenario_name = load_scenario(scenario).name if scenario else "default"
+        else:
+            self.scenario_name = "custom"
+        self.params = params.replace(**overrides) if overrides else params
+        self.city = load_city(data_dir)
+        self.year = self.params.start_year
+        self.dwellings, self.households = build_start_state(self.city, self.params, self.rng)
+        self._handles = np.empty(0, dtype=object)
+        add_handles(self, self.households.rows())
+        self.ledger = Ledger()
+        self.flows = YearFlows()
+        self.intent = None  # set by the intentions phase: who wants to move this year
+        self.start_households = self.households.count()
+        self.liveability = liveability.initial(self)
+        self.city_rows: list[dict] = []
+        self.wijk_rows: list[dict] = []
+        self.buurt_rows: list[dict] = []
+        indicators.record(self)
+
+    def step(self) -> None:
+        """One year: run every phase in order."""
+        self.year += 1
+        self.flows = YearFlows()
+        for phase in PHASES:
+            phase(self)
+
+    def run_until(self, year: int) -> None:
+        """Step until the model has simulated `year` (inclusive)."""
+        while self.year < year:
+            self.step()
+
+    # --- adding and removing households (keeps the Mesa agent handles in step) -------------
+    def new_households(self, n: int) -> np.ndarray:
+        """Rows for `n` new households (attributes to be filled by the caller)."""
+        rows = self.households.allocate(n)
+        add_handles(self, rows)
+        return rows
+
+    def drop_households(self, rows: np.ndarray) -> None:
+        """Remove households (left the city or dissolved), freeing their dwellings."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if rows.size == 0:
+            return
+        dwell = self.households.dwelling[rows]
+        self.dwellings.occupant[dwell[dwell >= 0]] = -1
+        remove_handles(self, rows)
+        self.households.release(rows)
+
+    # --- results ---------------------------------------------------------------------------
+    def city_frame(self) -> pd.DataFrame:
+        """One row per year: city.csv."""
+        return pd.DataFrame(self.city_rows)
+
+    def wijk_frame(self) -> pd.DataFrame:
+        """One row per wijk per year: wijken.csv."""
+        return pd.DataFrame(self.wijk_rows)
+
+    def buurt_frame(self) -> pd.DataFrame:
+        """One row per buurt per year: buurten.csv."""
+        return pd.concat([pd.DataFrame(r) for r in self.buurt_rows], ignore_index=True)
+
+    @property
+    def household_agents(self) -> mesa.agentset.AbstractAgentSet:
+        """The households as Mesa agents (same as model.agents_by_type[Household])."""
+        return self.agents_by_type[Household]

@@ -1,0 +1,127 @@
+"""The model's state: households and dwellings as structs of numpy arrays.
+
+One row per household or dwelling. Rows of households that left or dissolved are marked dead
+and reused by newcomers through a free list; the arrays double in size when full, so adding a
+household never copies per agent. Phases read and write these arrays directly, vectorised.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+NO_DWELLING = -1
+VACANT = -1
+
+
+class Table:
+    """A struct of equally long numpy arrays with an `alive` mask, a free list and growth."""
+
+    COLUMNS: dict[str, np.dtype] = {}
+    FILL: dict[str, object] = {}
+
+    def __init__(self, capacity: int):
+        self.capacity = max(int(capacity), 16)
+        for name, dtype in self.COLUMNS.items():
+            setattr(self, name, self._blank(name, dtype, self.capacity))
+        self.alive = np.zeros(self.capacity, dtype=bool)
+        self.n_rows = 0  # rows ever handed out; rows >= n_rows are untouched
+        self._free: list[np.ndarray] = []
+
+    def _blank(self, name: str, dtype, n: int) -> np.ndarray:
+        return np.full(n, self.FILL.get(name, 0), dtype=dtype)
+
+    def _grow(self, needed: int) -> None:
+        new_cap = self.capacity
+        while new_cap < needed:
+            new_cap *= 2
+        for name, dtype in self.COLUMNS.items():
+            old = getattr(self, name)
+            new = self._blank(name, dtype, new_cap)
+            new[: self.capacity] = old
+            setattr(self, name, new)
+        alive = np.zeros(new_cap, dtype=bool)
+        alive[: self.capacity] = self.alive
+        self.alive = alive
+        self.capacity = new_cap
+
+    def allocate(self, n: int) -> np.ndarray:
+        """Rows for `n` new entries (reusing freed rows first), marked alive and reset."""
+        free = np.concatenate(self._free) if self._free else np.empty(0, dtype=np.int64)
+        reuse, rest = free[:n], free[n:]
+        self._free = [rest] if rest.size else []
+        fresh = n - reuse.size
+        if self.n_rows + fresh > self.capacity:
+            self._grow(self.n_rows + fresh)
+        rows = np.concatenate([reuse, np.arange(self.n_rows, self.n_rows + fresh)])
+        self.n_rows += fresh
+        for name, dtype in self.COLUMNS.items():
+            getattr(self, name)[rows] = self.FILL.get(name, 0)
+        self.alive[rows] = True
+        return rows.astype(np.int64)
+
+    def release(self, rows: np.ndarray) -> None:
+        """Mark rows dead and hand them back for reuse."""
+        rows = np.asarray(rows, dtype=np.int64)
+        self.alive[rows] = False
+        if rows.size:
+            self._free.append(np.sort(rows))
+
+    def rows(self) -> np.ndarray:
+        """Indices of the living rows, in row order (deterministic)."""
+        return np.flatnonzero(self.alive[: self.n_rows])
+
+    def count(self) -> int:
+        return int(self.alive[: self.n_rows].sum())
+
+
+class Households(Table):
+    """Household state. Money in 2024 euros a year; ages in years."""
+
+    COLUMNS = {
+        "uid": np.int64,  # Mesa unique_id of the household's agent handle
+        "income": np.float64,  # gross yearly household income
+        "cls": np.int8,  # IncomeClass, recomputed from income and size
+        "adults": np.int8,  # 1 or 2
+        "size": np.int8,  # persons
+        "age": np.int16,  # age of the head
+        "vulnerable": np.bool_,  # priority group (social assistance, care needs)
+        "dwelling": np.int64,  # row in Dwellings, or NO_DWELLING
+        "years": np.int16,  # years in the current dwelling
+        "origin": np.int8,  # Origin
+        "arrived": np.int16,  # calendar year the household entered the model
+        "moved": np.int16,  # calendar year of the last move into a dwelling
+    }
+    FILL = {"dwelling": NO_DWELLING, "moved": -1}
+
+    def children(self, rows: np.ndarray) -> np.ndarray:
+        return self.size[rows] - self.adults[rows]
+
+
+class Dwellings(Table):
+    """Dwelling state. Rents are monthly; WOZ values in euros; codes per model.categories."""
+
+    COLUMNS = {
+        "buurt": np.int16,  # index into City.buurten
+        "wijk": np.int16,  # index into City.wijken
+        "owner": np.int8,  # Owner
+        "segment": np.int8,  # Segment
+        "rent": np.float64,  # monthly bare rent (0 for owner-occupied)
+        "woz": np.float64,  # WOZ value
+        "rooms": np.int8,
+        "single_family": np.bool_,
+        "occupant": np.int64,  # row in Households, or VACANT
+        "built": np.int16,  # year built (0 = before the start)
+    }
+    FILL = {"occupant": VACANT}
+
+
+@dataclass
+class YearFlows:
+    """Counters of one year that the ledger does not hold: lettings under the allocation
+    rules (to check the DAEB and passend-toewijzen rules) and dwellings built."""
+
+    built: int = 0
+    corp_lettings: int = 0  # corporation social dwellings let this year
+    corp_lettings_above_daeb: int = 0  # ... to households above the DAEB income limit
+    corp_lettings_passend: int = 0  # ... to households within the passend-toewijzen limit
+    corp_lettings_passend_ok: int = 0  # ... of which at a rent up to the aftoppingsgrens

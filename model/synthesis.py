@@ -1,0 +1,331 @@
+"""The 2024 start state: one dwelling per real dwelling, one household per real household.
+
+Dwellings come from the CBS stock per buurt (KWB 2024 totals, KWB 2019 tenure, WOZ and
+dwelling types). Households are placed in them so that the city-wide income mix matches the
+vision's Table 1 and each buurt's mix follows its CBS income indicators and tenure: an
+iterative proportional fit of (buurt x segment) cells against the class totals, started from a
+prior income mix per segment. Household types, sizes and ages follow the buurt's CBS counts;
+the vulnerable flag follows its social-assistance, youth-care and Wmo clients.
+
+Everything random draws from the model's generator, so a seed fixes the whole start state;
+the counts that calibration targets rest on (dwellings, tenure) do not depend on the seed.
+"""
+
+import numpy as np
+
+from model import rules
+from model.categories import SEGMENT_OWNER, SEGMENTS, HouseholdType, IncomeClass, Origin, Owner
+from model.categories import Segment as S
+from model.city import City
+from model.params import Params
+from model.state import Dwellings, Households
+
+# Shape tables for household synthesis (documented in docs/ODD.md, section "Initialisation").
+# Relative odds of household type by income class: single-person households are poorer.
+TYPE_TILT_BY_CLASS = np.array([
+    [1.5, 0.7, 0.8],  # low_pt: single, no children, with children
+    [1.0, 1.0, 1.0],
+    [0.8, 1.1, 1.1],
+    [0.6, 1.2, 1.3],
+    [0.5, 1.3, 1.3],  # high
+])
+SINGLE_PARENT_SHARE = 0.30  # of households with children (Heerlen-Noord: many single mothers)
+CHILDREN_PROBS = np.array([0.42, 0.40, 0.14, 0.04])  # 1, 2, 3, 4 children
+AGE_BANDS = np.array([18, 25, 35, 45, 55, 65, 75, 91])  # band edges for the head's age
+AGE_TILT_BY_TYPE = np.array([
+    [1.6, 1.2, 0.7, 0.8, 1.0, 1.1, 1.6],  # single
+    [0.3, 0.8, 0.5, 0.8, 1.3, 1.5, 1.1],  # no children
+    [0.15, 1.2, 2.2, 1.8, 0.6, 0.1, 0.02],  # with children
+])
+AGE_TILT_BY_CLASS = np.array([
+    [1.5, 1.0, 0.8, 0.8, 0.9, 1.2, 1.5],
+    [1.0, 1.0, 0.9, 0.9, 1.0, 1.2, 1.3],
+    [0.6, 1.1, 1.1, 1.1, 1.1, 0.9, 0.8],
+    [0.4, 1.0, 1.2, 1.2, 1.1, 0.8, 0.6],
+    [0.2, 0.8, 1.2, 1.3, 1.2, 0.8, 0.5],
+])
+LOW_INCOME_FLOOR = (15_000.0, 21_000.0)  # about the social minimum, single / multi-person
+HIGH_INCOME_SCALE = 35_000.0  # mean excess income above 78,500 in the top class
+MEAN_YEARS_IN_DWELLING = (10.0, 5.0, 14.0)  # by Owner: corporation, private, owner-occupier
+
+
+def largest_remainder(weights: np.ndarray, total: int) -> np.ndarray:
+    """Integers proportional to `weights` that sum exactly to `total` (Hamilton's method)."""
+    weights = np.asarray(weights, dtype=np.float64)
+    if total <= 0 or weights.sum() <= 0:
+        return np.zeros(weights.shape, dtype=np.int64)
+    quota = weights / weights.sum() * total
+    counts = np.floor(quota).astype(np.int64)
+    short = int(total - counts.sum())
+    order = np.argsort(-(quota - counts), kind="stable")
+    counts[order[:short]] += 1
+    return counts
+
+
+def _top_k_per_group(group: np.ndarray, weight: np.ndarray, k: np.ndarray,
+                     rng: np.random.Generator) -> np.ndarray:
+    """Mask choosing k[g] items of each group g at random with probability ~ weight
+    (without replacement: the Gumbel top-k trick, vectorised over all groups)."""
+    key = np.log(np.maximum(weight, 1e-12)) + rng.gumbel(size=group.size)
+    order = np.lexsort((-key, group))
+    sorted_group = group[order]
+    starts = np.searchsorted(sorted_group, sorted_group, side="left")
+    rank = np.arange(group.size) - starts
+    chosen = np.zeros(group.size, dtype=bool)
+    chosen[order] = rank < k[sorted_group]
+    return chosen
+
+
+def _sample_rows(probs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """One categorical draw per row of a probability matrix (inverse CDF, vectorised)."""
+    cdf = np.cumsum(probs, axis=1)
+    u = rng.random(len(probs))[:, None] * cdf[:, -1:]
+    return np.minimum((u > cdf).sum(axis=1), probs.shape[1] - 1)
+
+
+def scaled_counts(city: City, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """Dwellings and households per buurt for a city at `scale` (1.0 = the real city)."""
+    b = city.buurten
+    if scale >= 1.0:
+        return b["dwellings"].to_numpy(np.int64), b["households"].to_numpy(np.int64)
+    dwellings = largest_remainder(b["dwellings"].to_numpy(float), round(b["dwellings"].sum()
+                                                                         * scale))
+    households = np.minimum(
+        largest_remainder(b["households"].to_numpy(float), round(b["households"].sum() * scale)),
+        dwellings)
+    return dwellings, households
+
+
+def owner_counts(city: City, dwellings: np.ndarray) -> np.ndarray:
+    """Dwellings per (buurt, owner): buurt tenure shares raked to the wijk's KWB 2019 shares.
+
+    Buurt percentages are rounded and partly suppressed; the wijk shares are the calibration
+    target, so the buurt table is fitted to them (iterative proportional fitting) and then
+    rounded per buurt.
+    """
+    b = city.buurten
+    pct = b[["pct_corporation", "pct_other_landlord", "pct_owner"]].to_numpy(float)
+    pct = np.where(pct.sum(axis=1, keepdims=True) > 0, pct, 1.0)
+    seed = dwellings[:, None] * (pct / pct.sum(axis=1, keepdims=True)) + 1e-6
+    wijk = b["wijk_index"].to_numpy()
+    w = city.wijken
+    wpct = w[["pct_corporation", "pct_other_landlord", "pct_owner"]].to_numpy(float)
+    counts = np.zeros(seed.shape, dtype=np.int64)
+    for wi in range(len(w)):
+        rows = np.flatnonzero(wijk == wi)
+        table = seed[rows].copy()
+        if np.isfinite(wpct[wi]).all() and wpct[wi].sum() > 0:
+            target = dwellings[rows].sum() * wpct[wi] / wpct[wi].sum()
+            for _ in range(50):
+                table *= (target / np.maximum(table.sum(axis=0), 1e-12))[None, :]
+                table *= (dwellings[rows] / np.maximum(table.sum(axis=1), 1e-12))[:, None]
+        for j, r in enumerate(rows):
+            counts[r] = largest_remainder(table[j], int(dwellings[r]))
+    return counts
+
+
+def build_dwellings(city: City, params: Params, rng: np.random.Generator,
+                    dwellings_per_buurt: np.ndarray) -> Dwellings:
+    """One row per dwelling with owner, segment, rent or WOZ, type and rooms."""
+    b = city.buurten
+    per_owner = owner_counts(city, dwellings_per_buurt)
+    n = int(per_owner.sum())
+    d = Dwellings(capacity=int(n * 1.3))
+    rows = d.allocate(n)
+    buurt = np.repeat(np.repeat(np.arange(len(b)), 3), per_owner.ravel())
+    owner = np.repeat(np.tile(np.arange(3), len(b)), per_owner.ravel())
+    d.buurt[rows] = buurt
+    d.wijk[rows] = b["wijk_index"].to_numpy()[buurt]
+    d.owner[rows] = owner
+
+    # Single-family houses: the buurt's share, likelier among owner-occupied homes.
+    sf_weight = np.array([0.6, 0.5, 2.0])[owner]
+    k_sf = np.rint(dwellings_per_buurt * b["pct_single_family"].to_numpy(float) / 100).astype(int)
+    d.single_family[rows] = _top_k_per_group(buurt, sf_weight, k_sf, rng)
+    sf = d.single_family[rows]
+    rooms_sf = rng.choice([3, 4, 5], size=n, p=[0.15, 0.50, 0.35])
+    rooms_mf = rng.choice([1, 2, 3, 4], size=n, p=[0.10, 0.40, 0.40, 0.10])
+    d.rooms[rows] = np.where(sf, rooms_sf, rooms_mf)
+
+    # Values: WOZ around the buurt mean, indexed to 2024; owner-occupied homes above it.
+    woz_mean = b["woz_2019_keur"].to_numpy(float)[buurt] * 1000 * params.woz_index_2019_2024
+    premium = np.where(owner == Owner.OWNER_OCCUPIER, params.owner_woz_premium, 1.0)
+    sigma = params.owner_woz_sigma
+    d.woz[rows] = woz_mean * premium * np.exp(sigma * rng.standard_normal(n) - sigma**2 / 2)
+
+    # Rents: corporation rents near the sector median; private rents follow the buurt's WOZ.
+    corp_rent = params.corp_rent_median * np.exp(params.corp_rent_sigma * rng.standard_normal(n))
+    corp_rent = np.clip(corp_rent * np.where(sf, 1.08, 1.0), 380.0, rules.LIBERALISATION_LIMIT)
+    city_woz = np.average(b["woz_2019_keur"].to_numpy(float), weights=dwellings_per_buurt)
+    rel_woz = (b["woz_2019_keur"].to_numpy(float)[buurt] / city_woz) ** 0.5
+    private_rent = params.private_rent_median * rel_woz * np.exp(
+        params.private_rent_sigma * rng.standard_normal(n))
+    private_rent = np.clip(private_rent, 380.0, 2_000.0)
+
+    segment = np.empty(n, dtype=np.int8)
+    rent = np.zeros(n)
+    corp = owner == Owner.CORPORATION
+    middle = corp & (rng.random(n) < params.corp_middle_share)
+    segment[corp] = S.CORP_SOCIAL
+    rent[corp] = corp_rent[corp]
+    segment[middle] = S.CORP_MIDDLE
+    rent[middle] = rng.uniform(rules.LIBERALISATION_LIMIT + 1, rules.MIDDLE_RENT_CEILING,
+                               int(middle.sum()))
+    private = owner == Owner.PRIVATE_LANDLORD
+    rent[private] = private_rent[private]
+    segment[private] = np.where(private_rent[private] <= rules.LIBERALISATION_LIMIT,
+                                S.PRIVATE_CHEAP, S.PRIVATE_FREE)
+    own = owner == Owner.OWNER_OCCUPIER
+    segment[own] = S.OWN_1 + rules.woz_class(d.woz[rows][own])
+    d.segment[rows] = segment
+    d.rent[rows] = rent
+    return d
+
+
+def class_probabilities(city: City, params: Params, occupied: np.ndarray) -> np.ndarray:
+    """P(income class | buurt, segment): a prior mix per segment, tilted by the buurt's CBS
+    income indicators and raked so the occupied cells add up to Table 1's city shares.
+
+    `occupied` is the (buurt x segment) count of occupied dwellings.
+    """
+    b = city.buurten
+    prior = np.array([getattr(params, f"prior_classes_{s}") for s in SEGMENTS])  # seg x class
+    k = params.income_indicator_strength
+    mean = np.average(b[["pct_low_income", "pct_low40", "pct_top20"]].to_numpy(float),
+                      axis=0, weights=occupied.sum(axis=1))
+    low_income = (b["pct_low_income"].to_numpy(float) / mean[0]) ** k
+    low40 = (b["pct_low40"].to_numpy(float) / mean[1]) ** k
+    top20 = (b["pct_top20"].to_numpy(float) / mean[2]) ** k
+    tilt = np.stack([low_income, low40, np.ones(len(b)), top20, top20], axis=1)  # buurt x class
+    table = occupied[:, :, None] * prior[None, :, :] * tilt[:, None, :] + 1e-9
+    target = occupied.sum() * np.asarray(params.start_class_shares)
+    for _ in range(60):
+        table *= (target / table.sum(axis=(0, 1)))[None, None, :]
+        table *= (occupied / np.maximum(table.sum(axis=2), 1e-12))[:, :, None]
+    return table / np.maximum(table.sum(axis=2, keepdims=True), 1e-12)
+
+
+def _household_types(city: City, buurt: np.ndarray, cls: np.ndarray, single_family: np.ndarray,
+                     rng: np.random.Generator) -> np.ndarray:
+    """Household type per household: the buurt's CBS type mix, tilted by income class and
+    dwelling type, then fitted so each buurt's expected mix equals its CBS counts."""
+    b = city.buurten
+    counts = b[["hh_single", "hh_no_children", "hh_with_children"]].to_numpy(float)
+    share = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
+    house_tilt = np.where(single_family[:, None], [0.8, 1.0, 1.5], [1.2, 1.0, 0.6])
+    weights = TYPE_TILT_BY_CLASS[cls] * house_tilt
+    factor = share.copy()
+    n_buurt = len(b)
+    for _ in range(15):
+        probs = weights * factor[buurt]
+        probs /= probs.sum(axis=1, keepdims=True)
+        expected = np.stack([np.bincount(buurt, probs[:, t], n_buurt) for t in range(3)], axis=1)
+        target = share * np.bincount(buurt, minlength=n_buurt)[:, None]
+        factor *= np.where(expected > 0, target / np.maximum(expected, 1e-12), 1.0)
+    probs = weights * factor[buurt]
+    return _sample_rows(probs / probs.sum(axis=1, keepdims=True), rng).astype(np.int8)
+
+
+def _ages(city: City, buurt: np.ndarray, htype: np.ndarray, cls: np.ndarray,
+          rng: np.random.Generator) -> np.ndarray:
+    """Age of each head: the buurt's adult age structure, tilted by type and class."""
+    b = city.buurten
+    groups = b[["age_15_25", "age_25_45", "age_45_65", "age_65_plus"]].to_numpy(float)
+    bands = np.stack([groups[:, 0] * 0.7, groups[:, 1] / 2, groups[:, 1] / 2, groups[:, 2] / 2,
+                      groups[:, 2] / 2, groups[:, 3] * 0.55, groups[:, 3] * 0.45], axis=1)
+    probs = bands[buurt] * AGE_TILT_BY_TYPE[htype] * AGE_TILT_BY_CLASS[cls] + 1e-9
+    band = _sample_rows(probs, rng)
+    lo, hi = AGE_BANDS[band], AGE_BANDS[band + 1]
+    return (lo + np.floor(rng.random(band.size) * (hi - lo))).astype(np.int16)
+
+
+def draw_incomes(cls: np.ndarray, size: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """An income inside each household's class bounds (which depend on its size)."""
+    multi = rules.is_multi_person(size)
+    income = np.empty(cls.size)
+    u = rng.random(cls.size)
+    for c in IncomeClass:
+        for m in (False, True):
+            sel = (cls == c) & (multi == m)
+            lo, hi = rules.class_income_bounds(c, m)
+            if c == IncomeClass.LOW_PT:
+                lo = LOW_INCOME_FLOOR[int(m)]
+            if np.isinf(hi):
+                income[sel] = lo + 1 + rng.exponential(HIGH_INCOME_SCALE, int(sel.sum()))
+            else:
+                income[sel] = lo + 1 + u[sel] * (hi - lo - 1)
+    return income
+
+
+def _vulnerable(city: City, params: Params, buurt: np.ndarray, cls: np.ndarray,
+                segment: np.ndarray, htype: np.ndarray, scale: float,
+                rng: np.random.Generator) -> np.ndarray:
+    """Flag the buurt's expected number of priority-group households among its lowest class,
+    likelier in social and cheap private rent."""
+    b = city.buurten
+    expected = scale * (params.vulnerable_per_bijstand * b["bijstand_persons"].to_numpy(float)
+                        + params.vulnerable_per_youth_care * b["youth_care"].to_numpy(float)
+                        + params.vulnerable_per_wmo * b["wmo_clients"].to_numpy(float))
+    low = cls == IncomeClass.LOW_PT
+    cap = 0.8 * np.bincount(buurt[low], minlength=len(b))
+    k = np.rint(np.minimum(expected, cap)).astype(int)
+    weight = np.where(np.isin(segment, (S.CORP_SOCIAL, S.PRIVATE_CHEAP)), 2.0, 1.0)
+    weight *= np.where(htype == HouseholdType.NO_CHILDREN, 0.5, 1.0)
+    weight = np.where(low, weight, 0.0)
+    return _top_k_per_group(buurt, weight, k, rng) & low
+
+
+def build_households(city: City, params: Params, rng: np.random.Generator, d: Dwellings,
+                     households_per_buurt: np.ndarray, scale: float) -> Households:
+    """Choose which dwellings are occupied, then place one synthetic household in each."""
+    drows = d.rows()
+    buurt = d.buurt[drows]
+    dwellings_per_buurt = np.bincount(buurt, minlength=city.n_buurten)
+    vacant_k = dwellings_per_buurt - households_per_buurt
+    private = d.owner[drows] == Owner.PRIVATE_LANDLORD
+    vacant = _top_k_per_group(buurt, np.where(private, params.vacancy_weight_private, 1.0),
+                              vacant_k, rng)
+    occ = drows[~vacant]
+    ob, oseg = d.buurt[occ].astype(np.int64), d.segment[occ].astype(np.int64)
+    occupied = np.zeros((city.n_buurten, len(SEGMENTS)))
+    np.add.at(occupied, (ob, oseg), 1)
+    probs = class_probabilities(city, params, occupied)
+    cls = _sample_rows(probs[ob, oseg], rng).astype(np.int8)
+
+    htype = _household_types(city, ob, cls, d.single_family[occ], rng)
+    with_children = htype == HouseholdType.WITH_CHILDREN
+    adults = np.where(htype == HouseholdType.SINGLE, 1, 2)
+    adults = np.where(with_children & (rng.random(occ.size) < SINGLE_PARENT_SHARE), 1, adults)
+    children = np.where(with_children, 1 + _sample_rows(
+        np.broadcast_to(CHILDREN_PROBS, (occ.size, 4)), rng), 0)
+    size = (adults + children).astype(np.int8)
+
+    h = Households(capacity=int(occ.size * 1.4))
+    rows = h.allocate(occ.size)
+    h.cls[rows] = cls
+    h.adults[rows] = adults
+    h.size[rows] = size
+    h.income[rows] = draw_incomes(cls, size, rng)
+    h.age[rows] = _ages(city, ob, htype, cls, rng)
+    h.vulnerable[rows] = _vulnerable(city, params, ob, cls, oseg, htype, scale, rng)
+    mean_years = np.asarray(MEAN_YEARS_IN_DWELLING)[SEGMENT_OWNER_ARRAY[oseg]]
+    years = rng.geometric(1.0 / mean_years)
+    h.years[rows] = np.minimum(years, np.maximum(h.age[rows] - 18, 1))
+    h.origin[rows] = Origin.RESIDENT
+    h.arrived[rows] = params.start_year
+    h.moved[rows] = params.start_year - h.years[rows]
+    h.dwelling[rows] = occ
+    d.occupant[occ] = rows
+    return h
+
+
+SEGMENT_OWNER_ARRAY = np.asarray(SEGMENT_OWNER)
+
+
+def build_start_state(city: City, params: Params, rng: np.random.Generator
+                      ) -> tuple[Dwellings, Households]:
+    """The whole 2024 start state for `city` at `params.scale`."""
+    dwellings_per_buurt, households_per_buurt = scaled_counts(city, params.scale)
+    d = build_dwellings(city, params, rng, dwellings_per_buurt)
+    h = build_households(city, params, rng, d, households_per_buurt, params.scale)
+    return d, h
