@@ -1,14 +1,17 @@
 """Households as Mesa agents: thin handles on one row of the model's household arrays.
 
 The state of a household lives in `model.households` (numpy arrays), because the yearly
-phases treat all households at once. A `Household` agent only knows its row, and reads its
+phases treat all households at once. A `Household` agent only knows its row and reads its
 attributes from the arrays, so `model.agents` works as in any Mesa model (for inspection, the
 UI and teaching) while the hot path stays vectorised.
 
-Registering 45,000 agents one by one through `Agent.__init__` costs about 0.4 s, mostly
-garbage-collector passes; `add_handles` registers a whole batch at once with the collector
-paused (about 0.05 s). It writes the same fields `Agent.__init__` and `Model.register_agent`
-write (Mesa 3.5), so the handles behave like ordinary agents.
+Handles are made lazily: a household gets its `unique_id` (Mesa's id counter) when it is
+created, but its `Household` object is only built, and registered with Mesa, the next time
+someone reads `model.agents`, `model.agents_by_type` or `model.agent_types`. A batch run that
+never looks at single agents pays nothing for them; one that does pays once per household
+(registering 45,000 agents through `Agent.__init__` would cost about 0.4 s, mostly
+garbage-collector passes; `sync_handles` registers a batch with the collector paused, writing
+the fields `Agent.__init__` and `Model.register_agent` write in Mesa 3.5).
 """
 
 import gc
@@ -87,13 +90,41 @@ class Household(mesa.Agent):
         d = self.dwelling
         if d == NO_DWELLING:
             return None
-        return self.model.city.buurten["buurt_name"].iat[int(self.model.dwellings.buurt[d])]
+        return self.model.city.buurt_names[self.model.dwellings.buurt[d]]
 
 
-def add_handles(model: mesa.Model, rows: np.ndarray) -> None:
-    """Create and register one Household agent per new household row; stores their ids."""
+def assign_ids(model: mesa.Model, rows: np.ndarray) -> None:
+    """Give new household rows their unique ids from Mesa's agent id counter."""
     start = model.agent_id_counter
-    ids = np.arange(start, start + rows.size, dtype=np.int64)
+    model.households.uid[rows] = np.arange(start, start + rows.size, dtype=np.int64)
+    model.agent_id_counter = start + rows.size
+
+
+def sync_handles(model: mesa.Model) -> None:
+    """Make Mesa's agent sets hold exactly one Household handle per living household."""
+    h = model.households
+    n = h.n_rows
+    if model._handles.size < h.capacity:
+        grown = np.empty(h.capacity, dtype=object)
+        grown[: model._handles.size] = model._handles
+        model._handles = grown
+        uids = np.full(h.capacity, -1, dtype=np.int64)
+        uids[: model._handle_uid.size] = model._handle_uid
+        model._handle_uid = uids
+    have, live = model._handle_uid[:n], np.where(h.alive[:n], h.uid[:n], -1)
+    stale = np.flatnonzero((have >= 0) & (have != live))
+    missing = np.flatnonzero((live >= 0) & (have != live))
+    all_agents = model._all_agents._agents
+    if Household not in model._agents_by_type:
+        model._agents_by_type[Household] = _HardKeyAgentSet([], random=model.random)
+    typed = model._agents_by_type[Household]._agents
+    for agent in model._handles[stale]:
+        all_agents.pop(agent)
+        typed.pop(agent)
+    model._handles[stale] = None
+    model._handle_uid[stale] = -1
+    if missing.size == 0:
+        return
     new = object.__new__
 
     def handle(uid: int, row: int) -> Household:
@@ -104,29 +135,11 @@ def add_handles(model: mesa.Model, rows: np.ndarray) -> None:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        agents = list(map(handle, ids.tolist(), rows.tolist()))
-        model.agent_id_counter = start + rows.size
-        model._all_agents._agents.update(dict.fromkeys(agents))
-        if Household not in model._agents_by_type:
-            model._agents_by_type[Household] = _HardKeyAgentSet([], random=model.random)
-        model._agents_by_type[Household]._agents.update(dict.fromkeys(agents))
+        agents = list(map(handle, h.uid[missing].tolist(), missing.tolist()))
+        all_agents.update(dict.fromkeys(agents))
+        typed.update(dict.fromkeys(agents))
     finally:
         if enabled:
             gc.enable()
-    model.households.uid[rows] = ids
-    handles = model._handles
-    if handles.size < model.households.capacity:
-        grown = np.empty(model.households.capacity, dtype=object)
-        grown[: handles.size] = handles
-        model._handles = handles = grown
-    handles[rows] = agents
-
-
-def remove_handles(model: mesa.Model, rows: np.ndarray) -> None:
-    """Deregister the agents of households that left the city or dissolved."""
-    pop_all = model._all_agents._agents.pop
-    pop_type = model._agents_by_type[Household]._agents.pop
-    for agent in model._handles[rows]:
-        pop_all(agent)
-        pop_type(agent)
-    model._handles[rows] = None
+    model._handles[missing] = agents
+    model._handle_uid[missing] = h.uid[missing]

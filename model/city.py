@@ -43,7 +43,7 @@ ADJACENCY_COLUMNS = {"a": str, "b": str, "b_gm_code": str}
 CITY_GM_CODE = "GM0917"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity
 class City:
     """Everything the model knows about the city's geography, indexed 0..n-1."""
 
@@ -56,13 +56,16 @@ class City:
     buurt_distance_km: np.ndarray  # centroid distances between buurten
     data_dir: Path
 
-    @property
-    def n_wijken(self) -> int:
-        return len(self.wijken)
-
-    @property
-    def n_buurten(self) -> int:
-        return len(self.buurten)
+    def __post_init__(self):
+        # Plain numpy copies of the columns the yearly phases read (pandas access is slow).
+        set_ = object.__setattr__
+        set_(self, "n_wijken", len(self.wijken))
+        set_(self, "n_buurten", len(self.buurten))
+        set_(self, "wijk_codes", self.wijken["wijk_code"].to_numpy(dtype=object))
+        set_(self, "wijk_names", self.wijken["wijk_name"].to_numpy(dtype=object))
+        set_(self, "buurt_codes", self.buurten["buurt_code"].to_numpy(dtype=object))
+        set_(self, "buurt_names", self.buurten["buurt_name"].to_numpy(dtype=object))
+        set_(self, "buurt_wijk", self.buurten["wijk_index"].to_numpy(dtype=np.intp))
 
     def geojson_path(self, level: str) -> Path:
         """Boundaries of 'wijken', 'buurten' or 'parkstad_neighbours' (WGS84 GeoJSON)."""

@@ -45,6 +45,7 @@ class Ledger:
 
     def __init__(self):
         self._batches: list[dict[str, np.ndarray]] = []
+        self._by_year: dict[int, list[dict[str, np.ndarray]]] = {}
 
     def record(self, model, event: str, reason, rows: np.ndarray,
                from_dwelling: np.ndarray | None = None,
@@ -61,18 +62,22 @@ class Ledger:
             return
         h, d = model.households, model.dwellings
 
-        def place(dwelling, column):
+        def places(dwelling):
+            """Buurt, wijk and segment of each dwelling, OUTSIDE where there is none."""
             if dwelling is None:
-                return np.full(n, OUTSIDE, dtype=np.int16)
+                out = np.full(n, OUTSIDE, dtype=np.int16)
+                return out, out, out
             dwelling = np.asarray(dwelling, dtype=np.int64)
             known = dwelling >= 0
-            out = np.full(n, OUTSIDE, dtype=np.int16)
-            out[known] = getattr(d, column)[dwelling[known]]
-            return out
+            safe = np.where(known, dwelling, 0)
+            return tuple(np.where(known, getattr(d, c)[safe], OUTSIDE).astype(np.int16)
+                         for c in ("buurt", "wijk", "segment"))
 
+        from_b, from_w, from_s = places(from_dwelling)
+        to_b, to_w, to_s = places(to_dwelling)
         codes = (np.full(n, REASON[reason], dtype=np.int8) if isinstance(reason, str)
                  else np.asarray(reason, dtype=np.int8))
-        self._batches.append({
+        batch = {
             "year": np.full(n, model.year, dtype=np.int16),
             "event": np.full(n, EVENT[event], dtype=np.int8),
             "reason": codes,
@@ -80,17 +85,19 @@ class Ledger:
             "income_class": h.cls[rows].copy(),
             "size": h.size[rows].copy(),
             "vulnerable": h.vulnerable[rows].copy(),
-            "from_buurt": place(from_dwelling, "buurt"),
-            "to_buurt": place(to_dwelling, "buurt"),
-            "from_wijk": place(from_dwelling, "wijk"),
-            "to_wijk": place(to_dwelling, "wijk"),
-            "from_segment": place(from_dwelling, "segment"),
-            "to_segment": place(to_dwelling, "segment"),
-        })
+            "from_buurt": from_b,
+            "to_buurt": to_b,
+            "from_wijk": from_w,
+            "to_wijk": to_w,
+            "from_segment": from_s,
+            "to_segment": to_s,
+        }
+        self._batches.append(batch)
+        self._by_year.setdefault(int(model.year), []).append(batch)
 
     def arrays(self, year: int | None = None) -> dict[str, np.ndarray]:
         """All entries (or one year's) as a dict of concatenated arrays."""
-        batches = [b for b in self._batches if year is None or b["year"][0] == year]
+        batches = self._batches if year is None else self._by_year.get(int(year), [])
         if not batches:
             return {f: np.empty(0, dtype=np.int64) for f in FIELDS}
         return {f: np.concatenate([b[f] for b in batches]) for f in FIELDS}
@@ -106,8 +113,7 @@ class Ledger:
         for col in ("from_segment", "to_segment"):
             df[col] = segments[a[col]]
         if city is not None:
-            for col, names in (("buurt", city.buurten["buurt_code"]),
-                               ("wijk", city.wijken["wijk_code"])):
+            for col, names in (("buurt", city.buurt_codes), ("wijk", city.wijk_codes)):
                 lookup = np.asarray((*names, ""), dtype=object)
                 for side in ("from", "to"):
                     df[f"{side}_{col}"] = lookup[a[f"{side}_{col}"]]

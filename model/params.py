@@ -8,6 +8,7 @@ immutable `Params` object whose attributes the model's phases read.
 The entries themselves live in `model/register.py`, grouped by the phase that reads them.
 """
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -156,10 +157,11 @@ def make_params(overrides: Mapping[str, Any] | None = None, where: str = "") -> 
     for name, value in (overrides or {}).items():
         if name not in REGISTER:
             prefix = f"{where}: " if where else ""
-            close = [n for n in REGISTER if n.startswith(name[:4])] or sorted(REGISTER)
+            close = difflib.get_close_matches(name, REGISTER, n=3, cutoff=0.5)
+            hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
             raise ParameterError(
-                f"{prefix}unknown parameter '{name}'. Allowed parameters are listed by "
-                f"'sorteermachine params'; similar names: {', '.join(close[:8])}."
+                f"{prefix}unknown parameter '{name}'.{hint} 'sorteermachine params' lists "
+                "all parameters with their units and ranges."
             )
         values[name] = REGISTER[name].validate(value, where)
     return Params(values)

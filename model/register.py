@@ -23,11 +23,12 @@ _add("scale", 1.0, float, "fraction", "run", "Model choice",
      "households (for teaching and quick looks). Counts in the output are those of the "
      "scaled city; shares and indices are comparable across scales.",
      "Schaal", low=0.02, high=1.0)
-_add("market_rounds", 4, int, "rounds", "market", "Model choice",
+_add("market_rounds", 3, int, "rounds", "market", "Model choice",
      "Rounds of the housing market per year; losers of a round retry on what is left, and "
      "dwellings freed by movers enter the next round (vacancy chains).",
      "Marktronden", low=1, high=10)
-_add("choice_set_size", 30, int, "dwellings", "market", "Model choice (UrbanSim samples 30-100)",
+_add("choice_set_size", 20, int, "dwellings", "market",
+     "Model choice (UrbanSim samples 30-100 alternatives; 20 keeps a year fast)",
      "Vacant dwellings each searching household considers per round, drawn at random from the "
      "vacancies it is allowed to take.", "Keuzeset", low=5, high=200)
 
@@ -136,9 +137,10 @@ _add("birth_rate", 0.11, float, "per couple per year", "demography",
      "Yearly probability that a couple with a head aged 22-42 has a child.", low=0.0, high=0.3)
 
 # --- move intentions -----------------------------------------------------------------------
-_add("move_hazard_by_age", (0.22, 0.12, 0.07, 0.045, 0.035, 0.03, 0.045), "vector",
+_add("move_hazard_by_age", (0.25, 0.14, 0.08, 0.052, 0.04, 0.035, 0.05), "vector",
      "per year", "intentions",
-     "CBS moving rates by age 2017 (Statistische Trends 2020, table 1), scaled to households",
+     "CBS moving rates by age 2017 (Statistische Trends 2020, table 1), scaled to a yearly "
+     "moving rate of 7-8% of households",
      "Yearly base probability of wanting to move, for heads aged <25, 25-34, 35-44, 45-54, "
      "55-64, 65-74, 75+.", low=0.0, high=1.0, length=7)
 _add("move_multiplier_private_rent", 1.6, float, "multiplier", "intentions",
@@ -191,7 +193,7 @@ _add("outside_option", (0.2, 0.4, 1.5, 2.0, 2.4), "vector", "utility", "market",
      "Assumption, calibrated to net out-migration of middle and high incomes (vision 2.1)",
      "Utility of leaving Heerlen for each income class: the fitting supply elsewhere in "
      "Parkstad and the Netherlands.", low=-5.0, high=5.0, length=5)
-_add("outside_option_young_bonus", 0.8, float, "utility", "market",
+_add("outside_option_young_bonus", 0.4, float, "utility", "market",
      "CBS: moves between municipalities peak at 20-30", "Extra pull of leaving for heads under 30.",
      low=0.0, high=5.0)
 _add("mortgage_income_multiple", 4.5, float, "x income", "market",

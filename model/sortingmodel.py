@@ -7,8 +7,10 @@ the output rows. A year is a fixed pipeline of phases, each a function `phase(mo
 1. policy       lever actions on the stock (construction to demand, ...)
 2. demography   ageing, income mobility, births, children leaving home, separation, death
 3. intentions   who wants to move, and why
-4. market       movers choose among vacant dwellings under the Dutch allocation rules
-5. migration    households from outside fill the scenario's path; the unplaced are unmet demand
+4. migration    candidate households from outside, as many as the scenario's path asks for
+5. market       movers, new households and newcomers choose among the vacant dwellings under
+                the Dutch allocation rules; some residents leave; unplaced newcomers are
+                unmet demand
 6. liveability  buurt scores follow composition, turnover and vacancy
 7. indicators   the year's rows of city.csv, wijken.csv and buurten.csv
 """
@@ -19,7 +21,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from model.agents import Household, add_handles, remove_handles
+from model.agents import Household, assign_ids, sync_handles
 from model.city import load_city
 from model.ledger import Ledger
 from model.params import Params, make_params
@@ -40,8 +42,8 @@ PHASES = (
     policy.apply,
     demography.run,
     intentions.run,
-    market.run,
     migration.run,
+    market.run,
     liveability.update,
     indicators.record,
 )
@@ -70,11 +72,15 @@ class SortingModel(mesa.Model):
         self.city = load_city(data_dir)
         self.year = self.params.start_year
         self.dwellings, self.households = build_start_state(self.city, self.params, self.rng)
-        self._handles = np.empty(0, dtype=object)
-        add_handles(self, self.households.rows())
+        self._handles = np.empty(0, dtype=object)  # Household agent per row (lazy)
+        self._handle_uid = np.empty(0, dtype=np.int64)  # uid each handle was made for
+        assign_ids(self, self.households.rows())
         self.ledger = Ledger()
         self.flows = YearFlows()
         self.intent = None  # set by the intentions phase: who wants to move this year
+        self.formed = None  # set by demography: new households that need a dwelling
+        self.newcomers = None  # set by migration: candidate households from outside
+        self.buurt_status = None  # set by the market: each buurt's income status this year
         self.start_households = self.households.count()
         self.liveability = liveability.initial(self)
         self.city_rows: list[dict] = []
@@ -98,7 +104,7 @@ class SortingModel(mesa.Model):
     def new_households(self, n: int) -> np.ndarray:
         """Rows for `n` new households (attributes to be filled by the caller)."""
         rows = self.households.allocate(n)
-        add_handles(self, rows)
+        assign_ids(self, rows)
         return rows
 
     def drop_households(self, rows: np.ndarray) -> None:
@@ -108,8 +114,24 @@ class SortingModel(mesa.Model):
             return
         dwell = self.households.dwelling[rows]
         self.dwellings.occupant[dwell[dwell >= 0]] = -1
-        remove_handles(self, rows)
         self.households.release(rows)
+
+    # --- Mesa's agent API: handles are synchronised with the arrays when read -------------
+    @property
+    def agents(self) -> mesa.agentset.AbstractAgentSet:
+        """All agents: one Household per living household (see model/agents.py)."""
+        sync_handles(self)
+        return self._all_agents
+
+    @property
+    def agents_by_type(self) -> dict:
+        sync_handles(self)
+        return self._agents_by_type
+
+    @property
+    def agent_types(self) -> list[type]:
+        sync_handles(self)
+        return list(self._agents_by_type)
 
     # --- results ---------------------------------------------------------------------------
     def city_frame(self) -> pd.DataFrame:
@@ -118,13 +140,16 @@ class SortingModel(mesa.Model):
 
     def wijk_frame(self) -> pd.DataFrame:
         """One row per wijk per year: wijken.csv."""
-        return pd.DataFrame(self.wijk_rows)
+        return pd.concat([pd.DataFrame(r) for r in self.wijk_rows], ignore_index=True)
 
     def buurt_frame(self) -> pd.DataFrame:
         """One row per buurt per year: buurten.csv."""
         return pd.concat([pd.DataFrame(r) for r in self.buurt_rows], ignore_index=True)
 
-    @property
-    def household_agents(self) -> mesa.agentset.AbstractAgentSet:
-        """The households as Mesa agents (same as model.agents_by_type[Household])."""
-        return self.agents_by_type[Household]
+    def household_agent(self, uid: int) -> Household:
+        """The Mesa agent of the household with this unique_id."""
+        sync_handles(self)
+        row = np.flatnonzero((self.households.uid == uid) & self.households.alive)
+        if row.size == 0:
+            raise KeyError(f"no living household with unique_id {uid}")
+        return self._handles[row[0]]

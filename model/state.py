@@ -11,6 +11,7 @@ import numpy as np
 
 NO_DWELLING = -1
 VACANT = -1
+OWN_SEGMENT_START = 4  # Segment.OWN_1: codes from here on are owner-occupied
 
 
 class Table:
@@ -113,6 +114,11 @@ class Dwellings(Table):
         "built": np.int16,  # year built (0 = before the start)
     }
     FILL = {"occupant": VACANT}
+
+    def yearly_cost(self, rows: np.ndarray, owner_cost_rate: float) -> np.ndarray:
+        """Housing cost a year: rent x 12, or the WOZ value x the user cost of owning."""
+        owned = self.segment[rows] >= OWN_SEGMENT_START
+        return np.where(owned, self.woz[rows] * owner_cost_rate, self.rent[rows] * 12.0)
 
 
 @dataclass

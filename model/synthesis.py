@@ -100,28 +100,26 @@ def owner_counts(city: City, dwellings: np.ndarray) -> np.ndarray:
     """Dwellings per (buurt, owner): buurt tenure shares raked to the wijk's KWB 2019 shares.
 
     Buurt percentages are rounded and partly suppressed; the wijk shares are the calibration
-    target, so the buurt table is fitted to them (iterative proportional fitting) and then
-    rounded per buurt.
+    target, so the buurt table is fitted to them (iterative proportional fitting, all wijken
+    at once) and then rounded per buurt.
     """
-    b = city.buurten
+    b, w = city.buurten, city.wijken
     pct = b[["pct_corporation", "pct_other_landlord", "pct_owner"]].to_numpy(float)
     pct = np.where(pct.sum(axis=1, keepdims=True) > 0, pct, 1.0)
-    seed = dwellings[:, None] * (pct / pct.sum(axis=1, keepdims=True)) + 1e-6
-    wijk = b["wijk_index"].to_numpy()
-    w = city.wijken
+    table = dwellings[:, None] * (pct / pct.sum(axis=1, keepdims=True)) + 1e-6
+    wijk = city.buurt_wijk
     wpct = w[["pct_corporation", "pct_other_landlord", "pct_owner"]].to_numpy(float)
-    counts = np.zeros(seed.shape, dtype=np.int64)
-    for wi in range(len(w)):
-        rows = np.flatnonzero(wijk == wi)
-        table = seed[rows].copy()
-        if np.isfinite(wpct[wi]).all() and wpct[wi].sum() > 0:
-            target = dwellings[rows].sum() * wpct[wi] / wpct[wi].sum()
-            for _ in range(50):
-                table *= (target / np.maximum(table.sum(axis=0), 1e-12))[None, :]
-                table *= (dwellings[rows] / np.maximum(table.sum(axis=1), 1e-12))[:, None]
-        for j, r in enumerate(rows):
-            counts[r] = largest_remainder(table[j], int(dwellings[r]))
-    return counts
+    known = np.isfinite(wpct).all(axis=1) & (np.nan_to_num(wpct).sum(axis=1) > 0)
+    wpct = np.where(known[:, None], np.nan_to_num(wpct), 1.0)
+    wijk_dwellings = np.bincount(wijk, weights=dwellings, minlength=len(w))
+    target = wijk_dwellings[:, None] * wpct / wpct.sum(axis=1, keepdims=True)
+    fitted = known[wijk]  # wijken without published shares keep their buurten's own
+    for _ in range(50):
+        sums = np.stack([np.bincount(wijk, table[:, k], len(w)) for k in range(3)], axis=1)
+        col = target / np.maximum(sums, 1e-12)
+        table = np.where(fitted[:, None], table * col[wijk], table)
+        table *= (dwellings / np.maximum(table.sum(axis=1), 1e-12))[:, None]
+    return np.stack([largest_remainder(table[r], int(dwellings[r])) for r in range(len(b))])
 
 
 def build_dwellings(city: City, params: Params, rng: np.random.Generator,
@@ -208,22 +206,27 @@ def class_probabilities(city: City, params: Params, occupied: np.ndarray) -> np.
 def _household_types(city: City, buurt: np.ndarray, cls: np.ndarray, single_family: np.ndarray,
                      rng: np.random.Generator) -> np.ndarray:
     """Household type per household: the buurt's CBS type mix, tilted by income class and
-    dwelling type, then fitted so each buurt's expected mix equals its CBS counts."""
+    dwelling type, then fitted so each buurt's expected mix equals its CBS counts.
+
+    The fit runs on cells (buurt x class x house type), which share their probabilities."""
     b = city.buurten
     counts = b[["hh_single", "hh_no_children", "hh_with_children"]].to_numpy(float)
     share = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
-    house_tilt = np.where(single_family[:, None], [0.8, 1.0, 1.5], [1.2, 1.0, 0.6])
-    weights = TYPE_TILT_BY_CLASS[cls] * house_tilt
-    factor = share.copy()
     n_buurt = len(b)
+    cell = (buurt * 5 + cls) * 2 + single_family
+    cell_count = np.bincount(cell, minlength=n_buurt * 10).reshape(n_buurt, 5, 2)
+    house_tilt = np.array([[1.2, 1.0, 0.6], [0.8, 1.0, 1.5]])  # flat, single-family house
+    weights = TYPE_TILT_BY_CLASS[None, :, None, :] * house_tilt[None, None, :, :]
+    target = share * cell_count.sum(axis=(1, 2))[:, None]
+    factor = share + 1e-9
     for _ in range(15):
-        probs = weights * factor[buurt]
-        probs /= probs.sum(axis=1, keepdims=True)
-        expected = np.stack([np.bincount(buurt, probs[:, t], n_buurt) for t in range(3)], axis=1)
-        target = share * np.bincount(buurt, minlength=n_buurt)[:, None]
+        probs = weights * factor[:, None, None, :]
+        probs /= probs.sum(axis=3, keepdims=True)
+        expected = (probs * cell_count[..., None]).sum(axis=(1, 2))
         factor *= np.where(expected > 0, target / np.maximum(expected, 1e-12), 1.0)
-    probs = weights * factor[buurt]
-    return _sample_rows(probs / probs.sum(axis=1, keepdims=True), rng).astype(np.int8)
+    probs = weights * factor[:, None, None, :]
+    probs /= probs.sum(axis=3, keepdims=True)
+    return _sample_rows(probs.reshape(-1, 3)[cell], rng).astype(np.int8)
 
 
 def _ages(city: City, buurt: np.ndarray, htype: np.ndarray, cls: np.ndarray,

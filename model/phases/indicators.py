@@ -5,6 +5,8 @@ Everything is computed from count tables (area x income class, area x segment) b
 `model.metrics`. The start state is recorded as the first year, with zero flows.
 """
 
+from functools import cache
+
 import numpy as np
 
 from model import metrics
@@ -15,11 +17,21 @@ from model.ledger import EVENT
 N_CLASSES = len(INCOME_CLASSES)
 
 
-def _table(index: np.ndarray, cls: np.ndarray, n_units: int, n_groups: int,
-           weights: np.ndarray | None = None) -> np.ndarray:
+def _table(index: np.ndarray, cls: np.ndarray, n_units: int, n_groups: int) -> np.ndarray:
     """Units x groups count table from two code arrays."""
-    flat = np.bincount(index * n_groups + cls, weights=weights, minlength=n_units * n_groups)
+    flat = np.bincount(index * n_groups + cls, minlength=n_units * n_groups)
     return flat.reshape(n_units, n_groups)
+
+
+@cache
+def _adjacency(city, big: tuple) -> np.ndarray:
+    codes = list(city.wijk_codes[np.asarray(big)])
+    return metrics.adjacency_matrix(city.wijk_graph, codes)
+
+
+def _wijk_weights(city, big: np.ndarray) -> np.ndarray:
+    """Adjacency among the wijken in `big` (cached: the set rarely changes)."""
+    return _adjacency(city, tuple(big.tolist()))
 
 
 def _flows_by_wijk(model, n_wijken: int) -> dict[str, np.ndarray]:
@@ -39,7 +51,8 @@ def _flows_by_wijk(model, n_wijken: int) -> dict[str, np.ndarray]:
 
 
 def record(model) -> None:
-    """Append this year's rows to model.city_rows, model.wijk_rows and model.buurt_rows."""
+    """Append this year's rows to model.city_rows (a dict) and model.wijk_rows and
+    model.buurt_rows (dicts of per-area arrays)."""
     h, d, city = model.households, model.dwellings, model.city
     hrows = h.rows()
     drows = d.rows()
@@ -66,9 +79,7 @@ def record(model) -> None:
 
     # Moran's I of the low-income share over the wijken with at least 100 dwellings.
     big = dwellings_w >= 100
-    codes = list(city.wijken["wijk_code"][big])
-    w_matrix = metrics.adjacency_matrix(city.wijk_graph, codes)
-    moran = metrics.morans_i(low_share_w[big], w_matrix)
+    moran = metrics.morans_i(low_share_w[big], _wijk_weights(city, big))
 
     flows, ledger = _flows_by_wijk(model, n_w)
     event = ledger["event"]
@@ -121,27 +132,23 @@ def record(model) -> None:
     model.city_rows.append(row)
 
     vacant_w = np.bincount(d_wijk, weights=vacant, minlength=n_w)
-    live_w = np.bincount(city.buurten["wijk_index"], weights=model.liveability
+    live_w = np.bincount(city.buurt_wijk, weights=model.liveability
                          * np.bincount(h_buurt, minlength=n_b), minlength=n_w)
-    for w in range(n_w):
-        wrow = {
-            "year": year,
-            "wijk_code": city.wijken["wijk_code"].iat[w],
-            "wijk_name": city.wijken["wijk_name"].iat[w],
-            "dwellings": int(dwellings_w[w]),
-            "households": int(hh_w[w]),
-            "inhabitants": int(persons_w[w]),
-            "vacant_dwellings": int(vacant_w[w]),
-            "corp_share": float(corp_share_w[w]),
-            "low_income_share": float(low_share_w[w]),
-            "vulnerable_share": float(vulnerable_w[w] / hh_w[w]) if hh_w[w] else float("nan"),
-            "liveability": float(live_w[w] / hh_w[w]) if hh_w[w] else float("nan"),
-        }
-        for c, name in enumerate(INCOME_CLASSES):
-            wrow[f"hh_{name}"] = int(wijk_cls[w, c])
-        for name, values in flows.items():
-            wrow[name] = int(values[w])
-        model.wijk_rows.append(wrow)
+    model.wijk_rows.append({
+        "year": np.full(n_w, year),
+        "wijk_code": city.wijk_codes,
+        "wijk_name": city.wijk_names,
+        "dwellings": dwellings_w,
+        "households": hh_w,
+        "inhabitants": persons_w.astype(np.int64),
+        "vacant_dwellings": vacant_w.astype(np.int64),
+        "corp_share": corp_share_w,
+        "low_income_share": low_share_w,
+        "vulnerable_share": metrics.share(vulnerable_w, hh_w),
+        "liveability": metrics.share(live_w, hh_w),
+        **{f"hh_{name}": wijk_cls[:, c] for c, name in enumerate(INCOME_CLASSES)},
+        **{name: values.astype(np.int64) for name, values in flows.items()},
+    })
 
     hh_b = buurt_cls.sum(axis=1)
     dwellings_b = np.bincount(d_buurt, minlength=n_b)
@@ -149,8 +156,8 @@ def record(model) -> None:
     vulnerable_b = np.bincount(h_buurt, weights=h.vulnerable[hrows], minlength=n_b)
     model.buurt_rows.append({
         "year": np.full(n_b, year),
-        "buurt_code": city.buurten["buurt_code"].to_numpy(),
-        "wijk_code": city.buurten["wijk_code"].to_numpy(),
+        "buurt_code": city.buurt_codes,
+        "wijk_code": city.wijk_codes[city.buurt_wijk],
         "dwellings": dwellings_b,
         "households": hh_b,
         "corp_share": metrics.share(corp_b, dwellings_b),

@@ -14,12 +14,14 @@ household actually moves, stays or leaves the city is decided in the market.
 
 import numpy as np
 
-from model.categories import IncomeClass, Owner
-from model.categories import Segment as S
+from model.categories import IncomeClass
 from model.fit import below
 from model.ledger import REASON
 from model.phases.market import Choosers
 from model.synthesis import AGE_BANDS
+
+# Age band (index into move_hazard_by_age) of every age from 0 to 150.
+AGE_BAND = np.clip(np.searchsorted(AGE_BANDS, np.arange(151), side="right") - 1, 0, 6)
 
 UNAFFORDABLE_SHARE = 0.40  # housing cost share of income above which a household is squeezed
 
@@ -28,28 +30,33 @@ def move_probabilities(model, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     """Probability of wanting to move and the reason code, per household row."""
     p, h, d = model.params, model.households, model.dwellings
     dw = h.dwelling[rows]
-    band = np.clip(np.searchsorted(AGE_BANDS, h.age[rows], side="right") - 1, 0, 6)
-    prob = np.asarray(p.move_hazard_by_age)[band]
-    owner = d.owner[dw]
-    prob = prob * np.where(owner == Owner.PRIVATE_LANDLORD, p.move_multiplier_private_rent, 1.0)
-    prob = prob * np.where(owner == Owner.OWNER_OCCUPIER, p.move_multiplier_owner, 1.0)
+    cls = h.cls[rows]
+    hazard = np.asarray(p.move_hazard_by_age, dtype=np.float32)[AGE_BAND]
+    tenure = np.array([1.0, p.move_multiplier_private_rent, p.move_multiplier_owner],
+                      dtype=np.float32)
+    prob = hazard[h.age[rows]] * tenure[d.owner[dw]]
 
-    seg = d.segment[dw]
-    income = np.maximum(h.income[rows], 1.0)
-    cost = np.where(seg >= S.OWN_1, d.woz[dw] * p.owner_cost_rate, d.rent[dw] * 12.0) / income
-    liveability_gap = np.maximum(-model.liveability[d.buurt[dw]], 0.0)
-    not_lowest = h.cls[rows] != IncomeClass.LOW_PT
-    factors = np.stack([
-        np.where(below(h.cls[rows], seg), p.move_multiplier_misfit_up, 1.0),
-        np.where(cost > UNAFFORDABLE_SHARE, p.move_multiplier_unaffordable, 1.0),
-        np.where(h.size[rows] > d.rooms[dw], p.move_multiplier_crowded, 1.0),
-        np.where(not_lowest, 1.0 + p.move_multiplier_liveability * liveability_gap, 1.0),
-    ])
-    codes = np.array([REASON["income_rise"], REASON["unaffordable"], REASON["crowded"],
-                      REASON["neighbourhood"]], dtype=np.int8)
-    strongest = np.argmax(factors, axis=0)
-    reason = np.where(factors.max(axis=0) > 1.0, codes[strongest], REASON["life_stage"])
-    return np.minimum(prob * factors.prod(axis=0), 0.9), reason.astype(np.int8)
+    # Each reason multiplies the probability; the strongest one is recorded. The
+    # neighbourhood factor grows with how far the buurt's liveability lies below the mean.
+    gap = np.maximum(-model.liveability[d.buurt[dw]], 0.0).astype(np.float32)
+    strongest = np.where(cls != IncomeClass.LOW_PT,
+                         np.float32(1.0) + np.float32(p.move_multiplier_liveability) * gap,
+                         np.float32(1.0))
+    prob *= strongest
+    reason = np.where(strongest > 1.0, REASON["neighbourhood"], REASON["life_stage"]).astype(
+        np.int8)
+    cost = d.yearly_cost(dw, p.owner_cost_rate)
+    for name, applies, multiplier in (
+        ("crowded", h.size[rows] > d.rooms[dw], p.move_multiplier_crowded),
+        ("unaffordable", cost > UNAFFORDABLE_SHARE * h.income[rows],
+         p.move_multiplier_unaffordable),
+        ("income_rise", below(cls, d.segment[dw]), p.move_multiplier_misfit_up),
+    ):
+        prob[applies] *= multiplier
+        stronger = applies & (multiplier > strongest)
+        reason[stronger] = REASON[name]
+        strongest[stronger] = multiplier
+    return np.minimum(prob, 0.9), reason
 
 
 def run(model) -> None:

@@ -2,21 +2,23 @@
 
 A capacity-constrained discrete choice, cleared in rounds:
 
-1. Each searching household draws a choice set of vacant dwellings from the segments it may
-   enter (its *eligibility*: DAEB income limit for corporation social rent, the middle-income
-   band for corporation middle rent, a mortgage for owner-occupied homes).
+1. Each searching household draws a choice set: `choice_set_size` vacant dwellings at random.
 2. It scores every dwelling in the set with a random utility (multinomial logit: Gumbel
-   noise), after masking what the Dutch rules forbid for that dwelling (passend toewijzen:
-   the lowest incomes only below the aftoppingsgrens; private landlords' income test; the
-   price a mortgage reaches).
+   noise), after closing what the Dutch rules forbid it (passend toewijzen: the lowest
+   incomes only below the aftoppingsgrens; the DAEB income limit, with its free share;
+   corporation middle rent only for the middle-income band; private landlords' income test;
+   owner-occupied homes only up to what a mortgage reaches).
 3. It bids for its best dwelling if that beats its *reservation*: staying put (voluntary
    movers), leaving the city (residents), or nothing (newcomers and new households must move).
-   A resident whose reservation is leaving, and who found nothing better, leaves.
+   A household whose reservation beats what it saw has decided: it stays, or leaves the city
+   when leaving is its reservation. Who saw nothing admissible and must move looks again in
+   the next round.
 4. Several households may bid for one dwelling: the one with the highest priority gets it
-   (corporations let social housing to urgent cases first, then by years of waiting; other
-   landlords and sellers pick at random). At most `daeb_free_share` of social lettings may go
-   to households above the DAEB limit.
-5. Winners move; the dwellings they leave become vacant for the next round (vacancy chains).
+   (corporations let social housing to urgent cases first, then by years of waiting; sellers
+   and private landlords take the highest bid, so mostly the highest income). At most
+   `daeb_free_share` of social lettings may go to households above the DAEB limit.
+5. Winners move; the dwellings they leave become vacant for the next round (vacancy chains),
+   where the losers of this round search again.
 
 After the last round, voluntary movers who found nothing stay; residents who must move and
 found nothing leave the city; newcomers who found nothing are unmet demand.
@@ -33,7 +35,7 @@ from model.fit import FIT
 from model.state import VACANT
 
 N_SEGMENTS = len(S)
-OWN_SEGMENT_FLOOR = np.array([0.0, *rules.WOZ_CLASS_BOUNDS])  # lowest WOZ of own_1..own_4
+TOP_CHOICES = 3  # dwellings a chooser ranks per round (its fall-backs if outbid)
 
 
 @dataclass
@@ -58,8 +60,24 @@ class Choosers:
 
 
 def run(model) -> None:
-    """The residents' market: movers with an intention and new households (from demography)."""
-    clear(model, Choosers.concat(model.intent, model.formed))
+    """This year's market: movers with an intention, new households from demography and
+    candidate newcomers from migration all search at once."""
+    model.buurt_status = buurt_status(model)
+    clear(model, Choosers.concat(model.intent, model.formed, model.newcomers))
+
+
+def buurt_status(model) -> np.ndarray:
+    """Each buurt's income status as movers see it this year: the share of households in the
+    two high classes minus the share in the lowest class."""
+    h, d = model.households, model.dwellings
+    rows = h.rows()
+    buurt = d.buurt[h.dwelling[rows]].astype(np.intp)
+    n_b = model.city.n_buurten
+    counts = np.maximum(np.bincount(buurt, minlength=n_b), 1)
+    cls = h.cls[rows]
+    high = np.bincount(buurt, weights=cls >= IncomeClass.HIGH_AFFORD, minlength=n_b)
+    low = np.bincount(buurt, weights=cls == IncomeClass.LOW_PT, minlength=n_b)
+    return (high - low) / counts
 
 
 class _Context:
@@ -84,89 +102,149 @@ class _Context:
                                    d.buurt[np.maximum(ch.origin_dwelling, 0)], -1)
         self.urgent = (h.vulnerable[rows] | ~ch.can_stay) & ~ch.newcomer
         self.waiting = np.where(ch.newcomer, 0.0, h.years[rows])
-        self.status_pref = np.clip((self.cls - 1) / 3.0, 0.0, 1.0)
-        self.liv_weight = np.where(self.cls >= IncomeClass.MIDDLE, 1.0, 0.5)
         self.young = h.age[rows] < 30
-        # Buurt scores, frozen for the year's market: liveability and income status.
-        hrows = h.rows()
-        buurt = d.buurt[h.dwelling[hrows]].astype(np.int64)
         n_b = model.city.n_buurten
-        counts = np.maximum(np.bincount(buurt, minlength=n_b), 1)
-        hc = h.cls[hrows]
-        high = np.bincount(buurt, weights=hc >= IncomeClass.HIGH_AFFORD, minlength=n_b)
-        low = np.bincount(buurt, weights=hc == IncomeClass.LOW_PT, minlength=n_b)
-        self.status = (high - low) / counts
-        self.liveability = model.liveability
-        self.distance = model.city.buurt_distance_km
-
-    def allowed_segments(self) -> np.ndarray:
-        """Choosers x segments: which segments each chooser may search in."""
-        n = self.cls.size
-        allowed = np.ones((n, N_SEGMENTS), dtype=bool)
-        allowed[:, S.CORP_MIDDLE] = self.middle_ok
-        for k, seg in enumerate((S.OWN_1, S.OWN_2, S.OWN_3, S.OWN_4)):
-            allowed[:, seg] = self.max_price > OWN_SEGMENT_FLOOR[k]
-        return allowed
-
-
-def dwelling_utility(model, ctx: _Context, idx: np.ndarray, dw: np.ndarray) -> np.ndarray:
-    """Systematic utility of dwellings `dw` for choosers `idx` (dw may be 2-D: a choice set per
-    chooser), with -inf where a rule forbids the dwelling to the chooser."""
-    p, d = model.params, model.dwellings
-    col = (lambda a: a[idx][:, None]) if dw.ndim == 2 else (lambda a: a[idx])
-    seg = d.segment[dw].astype(np.int64)
-    rent = d.rent[dw]
-    woz = d.woz[dw]
-    buurt = d.buurt[dw].astype(np.int64)
-    owned = seg >= S.OWN_1
-    income = col(ctx.income)
-    cost_share = np.where(owned, woz * p.owner_cost_rate, rent * 12.0) / income
-    size = col(ctx.size)
-    u = p.beta_fit * FIT[col(ctx.cls), seg]
-    u -= p.beta_cost * np.maximum(cost_share - 0.25, 0.0)
-    u -= p.beta_crowding * np.maximum(size - d.rooms[dw], 0)
-    u += p.beta_family_house * (col(ctx.children) & d.single_family[dw])
-    u += p.beta_liveability * col(ctx.liv_weight) * ctx.liveability[buurt]
-    u += p.beta_status * col(ctx.status_pref) * ctx.status[buurt]
-    from_b = col(ctx.from_buurt)
-    u -= p.beta_distance * np.where(from_b >= 0, ctx.distance[np.maximum(from_b, 0), buurt], 0.0)
-    # Rules that forbid a dwelling to a household.
-    forbidden = (seg == S.CORP_SOCIAL) & col(ctx.passend) & (rent > col(ctx.aftopping))
-    forbidden |= (seg == S.CORP_SOCIAL) & ~col(ctx.daeb) & (p.daeb_free_share <= 0)
-    forbidden |= (seg == S.CORP_MIDDLE) & ~col(ctx.middle_ok)
-    private = (seg == S.PRIVATE_CHEAP) | (seg == S.PRIVATE_FREE)
-    forbidden |= private & (income / 12.0 < p.landlord_income_multiple * rent)
-    forbidden |= owned & (woz > col(ctx.max_price))
-    return np.where(forbidden, -np.inf, u)
+        # float32 copies for the utility hot path; the distance matrix gets an extra zero
+        # row for choosers without a home buurt (newcomers), indexed as -1.
+        self.income32 = self.income.astype(np.float32)
+        self.max_price32 = self.max_price.astype(np.float32)
+        self.liveability32 = (p.beta_liveability * model.liveability).astype(np.float32)
+        self.status32 = (p.beta_status * model.buurt_status).astype(np.float32)
+        self.type = chooser_types(self.cls, self.children, self.size)
+        # Offers describe only the types present: type_row indexes their rows.
+        present = np.bincount(self.type, minlength=N_TYPES) > 0
+        self.present_types = np.flatnonzero(present)
+        self.type_row = (np.cumsum(present) - 1)[self.type]
+        self.size32 = self.size.astype(np.float32)
+        # Distances as a flat table with an extra row of zeros for choosers without a home
+        # buurt (newcomers): the pair (home, buurt) sits at distance_row + buurt.
+        dist = model.city.buurt_distance_km
+        self.distance_flat = np.vstack([dist, np.zeros((1, n_b))]).astype(np.float32).ravel()
+        self.distance_row = np.where(self.from_buurt >= 0, self.from_buurt, n_b).astype(
+            np.intp) * n_b
 
 
-def _vacancies(d) -> tuple[np.ndarray, np.ndarray]:
-    """Vacant dwellings sorted by segment, and the offset of each segment in that list."""
+class _Offer:
+    """Dwellings on offer in a round (the vacancies, or the homes of voluntary movers), with
+    everything about them that utility needs, computed once per round.
+
+    Most of the utility depends on the dwelling and only a chooser's *type* (income class,
+    children, 3+ persons): `base[type, dwelling]` holds that part, including the rules that
+    depend on the type alone (passend toewijzen; DAEB when there is no free share). What
+    depends on the chooser's own income, size and home buurt is added per pair in `utility`.
+    For the homes of voluntary movers (`home_types` given), `base` is one value per home, for
+    its own household's type, and no letting rule applies: sitting tenants are not re-tested.
+    """
+
+    def __init__(self, model, ctx: "_Context", rows: np.ndarray,
+                 home_types: np.ndarray | None = None):
+        p, d = model.params, model.dwellings
+        self.rows = rows
+        self.allocation = home_types is None
+        segment = d.segment[rows].astype(np.intp)
+        rent = d.rent[rows].astype(np.float32)
+        woz = d.woz[rows].astype(np.float32)
+        buurt = d.buurt[rows].astype(np.intp)
+        owned = segment >= S.OWN_1
+        private = (segment == S.PRIVATE_CHEAP) | (segment == S.PRIVATE_FREE)
+        self.rooms = d.rooms[rows].astype(np.float32)
+        self.yearly_cost = np.where(owned, woz * np.float32(p.owner_cost_rate),
+                                    rent * np.float32(12.0))
+        # Lowest income a private landlord accepts; highest-priced home a mortgage reaches.
+        self.income_needed = np.where(private, rent * np.float32(12.0 * p.landlord_income_multiple),
+                                      np.float32(0.0))
+        self.price = np.where(owned, woz, np.float32(0.0))
+        self.middle_rent = segment == S.CORP_MIDDLE
+        self.buurt = buurt
+        types = ctx.present_types[:, None] if self.allocation else home_types
+        self.base = _type_utility(p, ctx, types, segment, rent, buurt, d.single_family[rows],
+                                  self.allocation)
+
+
+N_TYPES = 5 * 2 * 2  # income class x (children at home) x (3+ persons)
+
+
+def chooser_types(cls: np.ndarray, children: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """Type index used by _Offer.base: class, children at home, 3+ persons."""
+    return (cls * 4 + children * 2 + (size >= 3)).astype(np.intp)
+
+
+def _type_utility(p, ctx, types, segment, rent, buurt, single_family, allocation) -> np.ndarray:
+    """The part of utility that depends on the dwelling and the chooser's type only.
+
+    `types` is a column (all types x all dwellings) or one type per dwelling (elementwise)."""
+    cls, children, large = types // 4, (types // 2) % 2 == 1, types % 2 == 1
+    liv_weight = np.where(cls >= IncomeClass.MIDDLE, 1.0, 0.5).astype(np.float32)
+    status_pref = np.clip((cls - 1) / 3.0, 0.0, 1.0).astype(np.float32)
+    if np.ndim(types) == 2:  # all types x all dwellings: gather rows, then columns
+        base = np.float32(p.beta_fit) * np.take(FIT32[cls[:, 0]], segment, axis=1)
+    else:
+        base = np.float32(p.beta_fit) * FIT32[cls, segment]
+    base += liv_weight * ctx.liveability32[buurt]
+    base += status_pref * ctx.status32[buurt]
+    base += np.float32(p.beta_family_house) * (children & single_family)
+    if allocation:
+        # Passend toewijzen: the lowest class only below the aftoppingsgrens for its size.
+        social = segment == S.CORP_SOCIAL
+        aftopping = np.where(large, rules.AFTOPPING_HIGH, rules.AFTOPPING_LOW)
+        forbidden = (cls == IncomeClass.LOW_PT) & social & (rent > aftopping)
+        if p.daeb_free_share <= 0:
+            forbidden |= (cls > IncomeClass.LOW_DAEB) & social
+        base[forbidden] = -np.inf
+    return base
+
+
+FIT32 = FIT.astype(np.float32)
+
+
+def utility(model, ctx: "_Context", idx: np.ndarray, offer: _Offer, j: np.ndarray) -> np.ndarray:
+    """Systematic utility of offered dwellings `j` (indices into `offer`) for choosers `idx`,
+    with -inf where a letting or lending rule forbids the dwelling to the chooser (unless the
+    offer is the chooser's own home: sitting tenants and owners are not re-tested).
+
+    `j` is either one dwelling per chooser (1-D) or a choice set per chooser (choosers x k).
+    """
+    p = model.params
+    col = (lambda a: a[idx][:, None]) if j.ndim == 2 else (lambda a: a[idx])
+    income = col(ctx.income32)
+    u = offer.base[col(ctx.type_row), j] if offer.allocation else offer.base.copy()
+    u -= np.float32(p.beta_cost) * np.maximum(offer.yearly_cost[j] / income - 0.25, 0.0)
+    u -= np.float32(p.beta_crowding) * np.maximum(col(ctx.size32) - offer.rooms[j], 0.0)
+    pair = col(ctx.distance_row) + offer.buurt[j]  # flat index into the distance table
+    u -= np.float32(p.beta_distance) * np.take(ctx.distance_flat, pair)
+    if not offer.allocation:
+        return u
+    forbidden = (offer.income_needed[j] > income) | (offer.price[j] > col(ctx.max_price32))
+    forbidden |= offer.middle_rent[j] & ~col(ctx.middle_ok)
+    u[forbidden] = -np.inf
+    return u
+
+
+def _vacancies(model) -> np.ndarray:
+    """This round's vacant dwellings."""
+    d = model.dwellings
     rows = d.rows()
-    vac = rows[d.occupant[rows] == VACANT]
-    vac = vac[np.argsort(d.segment[vac], kind="stable")]
-    counts = np.bincount(d.segment[vac], minlength=N_SEGMENTS)
-    return vac, counts
+    return rows[d.occupant[rows] == VACANT]
 
 
-def _draw_choice_sets(rng, vac: np.ndarray, counts: np.ndarray, allowed: np.ndarray,
-                      k: int) -> tuple[np.ndarray, np.ndarray]:
-    """k vacancies per chooser, uniformly from the vacancies in its allowed segments.
+def _best(util: np.ndarray, dwellings: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """The m highest utilities per row, in descending order, and their dwellings."""
+    util = util.copy()
+    rows = np.arange(util.shape[0])
+    top_u = np.empty((util.shape[0], m), dtype=util.dtype)
+    top_dw = np.empty((util.shape[0], m), dtype=dwellings.dtype)
+    for k in range(m):
+        best = util.argmax(axis=1)
+        top_u[:, k] = util[rows, best]
+        top_dw[:, k] = dwellings[rows, best]
+        util[rows, best] = -np.inf
+    return top_u, top_dw
 
-    Returns the dwellings (choosers x k) and a mask of choosers with any allowed vacancy."""
-    avail = allowed * counts[None, :]
-    cum = np.cumsum(avail, axis=1)
-    total = cum[:, -1]
-    has = total > 0
-    draw = np.floor(rng.random((allowed.shape[0], k)) * total[:, None]).astype(np.int64)
-    seg = (draw[:, :, None] >= cum[:, None, :]).sum(axis=2)
-    seg = np.minimum(seg, N_SEGMENTS - 1)
-    start_in_avail = np.take_along_axis(cum - avail, seg, axis=1)
-    offsets = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    index = offsets[seg] + (draw - start_in_avail)
-    index = np.clip(index, 0, max(vac.size - 1, 0))
-    dw = vac[index] if vac.size else np.zeros_like(index)
-    return dw, has
+
+def _gumbel(rng, shape) -> np.ndarray:
+    """Standard Gumbel noise (the logit's random utility), in float32."""
+    u = rng.random(shape, dtype=np.float32)
+    return -np.log(-np.log(np.maximum(u, np.float32(1e-12))))
 
 
 def clear(model, ch: Choosers) -> None:
@@ -180,41 +258,60 @@ def clear(model, ch: Choosers) -> None:
     idx_all = np.arange(n)
 
     # Reservations: staying (voluntary movers) and leaving the city (residents).
-    stay_u = np.full(n, -np.inf)
+    stay_u = np.full(n, -np.inf, dtype=np.float32)
     home = h.dwelling[ch.rows]
-    stayer = ch.can_stay & (home >= 0)
-    if stayer.any():
-        stay_u[stayer] = (dwelling_utility(model, ctx, idx_all[stayer], home[stayer])
-                          + p.stay_bonus + rng.gumbel(size=int(stayer.sum())))
+    stayer = np.flatnonzero(ch.can_stay & (home >= 0))
+    if stayer.size:
+        homes = _Offer(model, ctx, home[stayer], home_types=ctx.type[stayer])
+        stay_u[stayer] = (utility(model, ctx, stayer, homes, np.arange(stayer.size))
+                          + np.float32(p.stay_bonus) + _gumbel(rng, stayer.size))
     out_u = np.where(ch.newcomer, -np.inf,
                      np.asarray(p.outside_option)[ctx.cls]
-                     + p.outside_option_young_bonus * ctx.young + rng.gumbel(size=n))
+                     + p.outside_option_young_bonus * ctx.young
+                     + _gumbel(rng, n)).astype(np.float32)
     reservation = np.maximum(stay_u, out_u)
     active = np.ones(n, dtype=bool)
-    allowed = ctx.allowed_segments()
+    moved: list[tuple[np.ndarray, np.ndarray]] = []  # (chooser indices, new homes)
 
     for _ in range(p.market_rounds):
         idx = np.flatnonzero(active)
         if idx.size == 0:
             break
-        vac, counts = _vacancies(d)
-        dw, has = _draw_choice_sets(rng, vac, counts, allowed[idx], p.choice_set_size)
-        util = dwelling_utility(model, ctx, idx, dw) + rng.gumbel(size=dw.shape)
-        util[~has] = -np.inf
-        best = np.argmax(util, axis=1)
-        best_u = util[np.arange(idx.size), best]
-        best_dw = dw[np.arange(idx.size), best]
+        vac = _vacancies(model)
+        if vac.size == 0:
+            break
+        # Choice sets: k vacancies per chooser, drawn uniformly (with replacement); the ones
+        # a rule closes to the chooser get utility -inf.
+        j = (rng.random((idx.size, p.choice_set_size), dtype=np.float32) * vac.size).astype(
+            np.intp)
+        j = np.minimum(j, vac.size - 1)
+        if j.size < vac.size:  # a late, small round: describe only the dwellings drawn
+            drawn, j = np.unique(j, return_inverse=True)
+            vac, j = vac[drawn], j.reshape(idx.size, -1)
+        offer = _Offer(model, ctx, vac)
+        util = utility(model, ctx, idx, offer, j) + _gumbel(rng, j.shape)
+        # Each chooser ranks its best few dwellings; who loses its first choice to a
+        # household with higher priority tries its next one within the same round.
+        top_u, top_dw = _best(util, offer.rows[j], TOP_CHOICES)
 
-        bidding = best_u > reservation[idx]
+        bidding = top_u[:, 0] > reservation[idx]
         leaving = ~bidding & (out_u[idx] >= stay_u[idx]) & np.isfinite(out_u[idx])
         _leave(model, ch, idx[leaving])
-        active[idx[leaving]] = False
+        # A household that saw what the market offers and preferred its reservation has
+        # decided (stay or leave); who found nothing admissible and must move tries again.
+        settled = ~bidding & (np.isfinite(top_u[:, 0]) | np.isfinite(reservation[idx]))
+        active[idx[settled]] = False
 
-        bidders, targets = idx[bidding], best_dw[bidding]
-        winners, homes = _resolve_bids(model, ctx, bidders, targets)
-        _move_in(model, ch, winners, homes)
-        active[winners] = False
+        for r in range(TOP_CHOICES):
+            cand = np.flatnonzero(active[idx] & bidding & (top_u[:, r] > reservation[idx]))
+            targets = top_dw[cand, r]
+            free = d.occupant[targets] == VACANT
+            winners, homes = _resolve_bids(model, ctx, idx[cand[free]], targets[free])
+            _move_in(model, ch, winners, homes)
+            moved.append((winners, homes))
+            active[winners] = False
 
+    _record_moves(model, ch, moved)
     rest = np.flatnonzero(active)
     must_go = rest[~ch.can_stay[rest] & ~ch.newcomer[rest]]
     _leave(model, ch, must_go)
@@ -273,9 +370,18 @@ def _move_in(model, ch: Choosers, idx: np.ndarray, homes: np.ndarray) -> None:
     h.dwelling[rows] = homes
     h.years[rows] = 0
     h.moved[rows] = model.year
+
+
+def _record_moves(model, ch: Choosers, moved: list) -> None:
+    """Write this market's arrivals and moves to the ledger, in one batch each."""
+    if not moved:
+        return
+    idx = np.concatenate([m[0] for m in moved])
+    homes = np.concatenate([m[1] for m in moved])
     new = ch.newcomer[idx]
-    model.ledger.record(model, "arrive", ch.reason[idx[new]], rows[new], None, homes[new])
-    model.ledger.record(model, "move", ch.reason[idx[~new]], rows[~new],
+    model.ledger.record(model, "arrive", ch.reason[idx[new]], ch.rows[idx[new]], None,
+                        homes[new])
+    model.ledger.record(model, "move", ch.reason[idx[~new]], ch.rows[idx[~new]],
                         ch.origin_dwelling[idx[~new]], homes[~new])
 
 

@@ -2,12 +2,14 @@
 
 Departures are decided in the market (residents who find the outside option better, or who
 must move and find nothing). Arrivals follow the scenario: the vision's Table 3 gives the
-change in households from 2024 to 2050, read as a straight path; each year as many households
-arrive as it takes to get back onto that path after demography and departures. Their mix
-(income class, vulnerability, origin) is the scenario's inflow profile: more low incomes and
-more vulnerable households than among residents in the base scenario (Heerlen-Noord 2021).
+change in households from 2024 to 2050, read as a straight path. Each year this phase draws
+as many candidate households as it takes to stay on that path: the gap between the path and
+the households left after demography, plus the departures expected in this year's market
+(last year's number). The next year's draw corrects any difference. Their mix (income class,
+vulnerability, origin) is the scenario's inflow profile: more low incomes and more vulnerable
+households than among residents in the base scenario (Heerlen-Noord 2021).
 
-Newcomers then search the vacancies the residents left (market.clear). Who finds nothing is
+Candidates search in the same market as the residents (model.newcomers); who finds nothing is
 unmet demand: with too few dwellings, growth is capped by the stock.
 """
 
@@ -16,7 +18,7 @@ import numpy as np
 from model import rules
 from model.categories import IncomeClass, Origin
 from model.ledger import REASON
-from model.phases.market import Choosers, clear
+from model.phases.market import Choosers
 from model.synthesis import draw_incomes
 
 NEWCOMER_SIZE_PROBS = np.array([
@@ -59,17 +61,24 @@ def draw_newcomers(model, n: int) -> np.ndarray:
     return rows
 
 
+def expected_departures(model) -> int:
+    """Residents expected to leave in this year's market: last year's count (or 3% of
+    households in the first year)."""
+    if model.steps > 1:
+        return int(model.city_rows[-1]["out_total"])
+    return int(round(0.03 * model.households.count()))
+
+
 def run(model) -> None:
-    """Draw this year's newcomers and let them search the remaining vacancies."""
-    gap = target_households(model, model.year) - model.households.count()
+    """Draw this year's candidate newcomers into model.newcomers for the market."""
+    gap = (target_households(model, model.year) - model.households.count()
+           + expected_departures(model))
     n = max(int(round(gap)), 0)
-    if n == 0:
-        return
     rows = draw_newcomers(model, n)
-    clear(model, Choosers(
+    model.newcomers = Choosers(
         rows=rows,
         reason=np.full(n, REASON["in_migration"], dtype=np.int8),
         origin_dwelling=np.full(n, -1, dtype=np.int64),
         can_stay=np.zeros(n, dtype=bool),
         newcomer=np.ones(n, dtype=bool),
-    ))
+    )

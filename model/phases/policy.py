@@ -28,7 +28,7 @@ def build(model, segments: np.ndarray, buurten: np.ndarray) -> np.ndarray:
     d.segment[rows] = segments
     d.owner[rows] = np.asarray(SEGMENT_OWNER)[segments]
     d.buurt[rows] = buurten
-    d.wijk[rows] = model.city.buurten["wijk_index"].to_numpy()[buurten]
+    d.wijk[rows] = model.city.buurt_wijk[buurten]
     d.rent[rows] = NEW_RENT[segments]
     d.woz[rows] = NEW_WOZ[segments]
     owned = d.owner[rows] == Owner.OWNER_OCCUPIER

@@ -1,0 +1,183 @@
+"""The `sorteermachine` command: a thin layer over model, experiments and viz.
+
+    sorteermachine run [--scenario NAME|FILE] [--seed N] [--until YEAR] [--scale F]
+                       [--set NAME=VALUE ...] [--data-dir DIR] [--ledger] --out DIR
+    sorteermachine params [--group GROUP] [--markdown]
+    sorteermachine scenarios
+    sorteermachine check-data [DIR]
+
+Bad input (an unknown scenario or parameter, a value out of range, a broken data file) stops
+with a message naming the field and what is allowed, exit code 2, and nothing written.
+"""
+
+import argparse
+import sys
+import time
+import tomllib
+
+from experiments.single import (
+    LAST_YEAR,
+    OutputError,
+    check_out_dir,
+    resolve_params,
+    run,
+    write_results,
+)
+from model.city import DataError, load_city
+from model.params import ParameterError
+from model.register import REGISTER
+from model.scenarios import ScenarioError, builtin_names, load_scenario
+
+EXIT_BAD_INPUT = 2
+
+
+def _parse_set(items: list[str]) -> dict:
+    """--set NAME=VALUE pairs; VALUE is read as a TOML value (numbers, true/false, [lists]),
+    and as a plain string if it is not one."""
+    out = {}
+    for item in items:
+        if "=" not in item:
+            raise ParameterError(f"--set {item!r}: expected NAME=VALUE, e.g. --set scale=0.1")
+        name, raw = (part.strip() for part in item.split("=", 1))
+        try:
+            out[name] = tomllib.loads(f"v = {raw}")["v"]
+        except tomllib.TOMLDecodeError:
+            out[name] = raw
+    return out
+
+
+def cmd_run(args) -> int:
+    overrides = _parse_set(args.set)
+    if args.scale is not None:
+        overrides["scale"] = args.scale
+    name, params = resolve_params(args.scenario, overrides)
+    if not params.start_year <= args.until <= LAST_YEAR:
+        raise ParameterError(f"--until {args.until}: allowed is a year from "
+                             f"{params.start_year} to {LAST_YEAR}")
+    load_city(args.data_dir)  # check the data before any work
+    check_out_dir(args.out)
+    started = time.perf_counter()
+    years = args.until - params.start_year
+    bar = _progress(years, args.quiet)
+    model = run(params, args.seed, args.until, args.data_dir,
+                on_year=lambda year: bar.update(1) if bar else None)
+    if bar:
+        bar.close()
+    extra = {}
+    if not args.no_report:
+        from viz.report import write_report
+
+        extra["report.html"] = lambda path: write_report(model, path, name, args.seed)
+    out = write_results(model, args.out, name, args.seed, ledger=args.ledger,
+                        extra_files=extra)
+    if not args.quiet:
+        last = model.city_rows[-1]
+        print(f"{name}, seed {args.seed}, {params.start_year}-{model.year}, scale "
+              f"{params.scale:g}: {last['households']:,} households, D {last['dissimilarity']:.3f}"
+              f", H {last['theil_h']:.3f} ({time.perf_counter() - started:.1f} s)")
+        print(f"results in {out}/ (city.csv, wijken.csv, buurten.csv"
+              + (", report.html" if not args.no_report else "") + ")")
+    return 0
+
+
+def _progress(years: int, quiet: bool):
+    if quiet or years <= 0:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=years, unit="year", desc="simulating", leave=False, disable=None)
+
+
+def cmd_params(args) -> int:
+    rows = [p for p in REGISTER.values() if not args.group or p.group == args.group]
+    if not rows:
+        groups = sorted({p.group for p in REGISTER.values()})
+        raise ParameterError(f"--group {args.group!r}: allowed groups are {', '.join(groups)}")
+    if args.markdown:
+        print("| parameter | default | unit | allowed | lever | source |")
+        print("|---|---|---|---|---|---|")
+        for p in rows:
+            print(f"| `{p.name}` | {_show(p.default)} | {p.unit} | {p.allowed()} | "
+                  f"{'yes' if p.lever else ''} | {p.source} |")
+        return 0
+    for p in rows:
+        lever = " [lever]" if p.lever else ""
+        print(f"{p.name} = {_show(p.default)}  ({p.unit}; {p.group}){lever}\n"
+              f"    {p.doc}\n    allowed: {p.allowed()}\n    source: {p.source}")
+    return 0
+
+
+def _show(value) -> str:
+    if isinstance(value, tuple):
+        return "[" + ", ".join(f"{v:g}" for v in value) + "]"
+    return repr(value) if isinstance(value, str) else f"{value}"
+
+
+def cmd_scenarios(args) -> int:
+    for name in builtin_names():
+        s = load_scenario(name)
+        print(f"{name}: {s.description}\n    source: {s.source}")
+    return 0
+
+
+def cmd_check_data(args) -> int:
+    city = load_city(args.dir)
+    print(f"{city.data_dir}: {city.n_wijken} wijken, {city.n_buurten} buurten, "
+          f"{int(city.buurten['dwellings'].sum()):,} dwellings, "
+          f"{int(city.buurten['households'].sum()):,} households: OK")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sorteermachine",
+        description="Simulate how Heerlen's housing market sorts households over its "
+                    "neighbourhoods, and what the levers of the 2024 housing vision do.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("run", help="simulate one scenario and write the results folder")
+    r.add_argument("--scenario", default="base",
+                   help=f"built-in ({', '.join(builtin_names())}) or a .toml file "
+                        "(default: base)")
+    r.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    r.add_argument("--until", type=int, default=LAST_YEAR,
+                   help=f"last year to simulate; 2024 writes the start state (default "
+                        f"{LAST_YEAR})")
+    r.add_argument("--scale", type=float, default=None,
+                   help="fraction of the city to simulate, e.g. 0.1 for a quick look")
+    r.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="override one parameter (see 'sorteermachine params'); repeatable")
+    r.add_argument("--data-dir", default=None, help="city data folder (default: Heerlen)")
+    r.add_argument("--ledger", action="store_true",
+                   help="also write ledger.csv.gz: every household event with its reason")
+    r.add_argument("--no-report", action="store_true", help="skip report.html")
+    r.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    r.add_argument("--out", required=True, help="results folder to write")
+    r.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("params", help="list every parameter with unit, range and source")
+    p.add_argument("--group", help="only one group (run, synthesis, demography, ...)")
+    p.add_argument("--markdown", action="store_true", help="as a Markdown table")
+    p.set_defaults(func=cmd_params)
+
+    s = sub.add_parser("scenarios", help="list the built-in scenarios")
+    s.set_defaults(func=cmd_scenarios)
+
+    c = sub.add_parser("check-data", help="check a city data folder")
+    c.add_argument("dir", nargs="?", default=None, help="folder (default: packaged Heerlen)")
+    c.set_defaults(func=cmd_check_data)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (ParameterError, ScenarioError, DataError, OutputError) as exc:
+        print(f"sorteermachine: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
