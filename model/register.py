@@ -207,8 +207,9 @@ _add("owner_cost_rate", 0.045, float, "share of WOZ per year", "market",
 _add("owner_equity_share", 0.4, float, "share of WOZ", "market", "Assumption",
      "Share of an owner's current home value it can put into its next purchase.",
      low=0.0, high=1.0)
-_add("landlord_income_multiple", 2.5, float, "x monthly rent", "market",
-     "Assumption (private landlords ask 3-4x rent; Heerlen's cheap segment is lenient)",
+_add("landlord_income_multiple", 2.0, float, "x monthly rent", "market",
+     "Assumption (private landlords ask 3-4x rent; Heerlen's cheap segment, with housing "
+     "benefit, is lenient)",
      "Lowest gross monthly income a private landlord accepts, as a multiple of the rent.",
      low=0.0, high=5.0)
 _add("daeb_free_share", 0.075, float, "share of lettings", "market",

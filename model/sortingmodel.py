@@ -9,10 +9,11 @@ the output rows. A year is a fixed pipeline of phases, each a function `phase(mo
 3. intentions   who wants to move, and why
 4. migration    candidate households from outside, as many as the scenario's path asks for
 5. market       movers, new households and newcomers choose among the vacant dwellings under
-                the Dutch allocation rules; some residents leave; unplaced newcomers are
-                unmet demand
-6. liveability  buurt scores follow composition, turnover and vacancy
-7. indicators   the year's rows of city.csv, wijken.csv and buurten.csv
+                the Dutch allocation rules; some residents leave the city
+6. top-up       if the city is still below the path, more newcomers search what is left;
+                the rest of the gap is unmet demand
+7. liveability  buurt scores follow composition, turnover and vacancy
+8. indicators   the year's rows of city.csv, wijken.csv and buurten.csv
 """
 
 from pathlib import Path
@@ -44,6 +45,7 @@ PHASES = (
     intentions.run,
     migration.run,
     market.run,
+    migration.top_up,
     liveability.update,
     indicators.record,
 )
@@ -80,6 +82,7 @@ class SortingModel(mesa.Model):
         self.intent = None  # set by the intentions phase: who wants to move this year
         self.formed = None  # set by demography: new households that need a dwelling
         self.newcomers = None  # set by migration: candidate households from outside
+        self.unmet_demand = 0  # households the path asked for that found no dwelling
         self.buurt_status = None  # set by the market: each buurt's income status this year
         self.start_households = self.households.count()
         self.liveability = liveability.initial(self)

@@ -9,8 +9,10 @@ the households left after demography, plus the departures expected in this year'
 vulnerability, origin) is the scenario's inflow profile: more low incomes and more vulnerable
 households than among residents in the base scenario (Heerlen-Noord 2021).
 
-Candidates search in the same market as the residents (model.newcomers); who finds nothing is
-unmet demand: with too few dwellings, growth is capped by the stock.
+Candidates search in the same market as the residents (model.newcomers). If the year still
+falls short of the path afterwards (more departures than expected, or candidates who found
+nothing), `top_up` lets further candidates search what is left. What is still missing is the
+year's unmet demand: with too few dwellings, growth is capped by the stock.
 """
 
 import numpy as np
@@ -18,7 +20,7 @@ import numpy as np
 from model import rules
 from model.categories import IncomeClass, Origin
 from model.ledger import REASON
-from model.phases.market import Choosers
+from model.phases.market import Choosers, clear
 from model.synthesis import draw_incomes
 
 NEWCOMER_SIZE_PROBS = np.array([
@@ -30,6 +32,7 @@ NEWCOMER_SIZE_PROBS = np.array([
 ])
 NEWCOMER_AGE_RANGE = (19, 55)
 NEWCOMER_AGE_MODE = 28
+TOP_UP_PASSES = 3  # extra searches by newcomers after the main market, to reach the path
 
 
 def target_households(model, year: int) -> float:
@@ -69,16 +72,35 @@ def expected_departures(model) -> int:
     return int(round(0.03 * model.households.count()))
 
 
-def run(model) -> None:
-    """Draw this year's candidate newcomers into model.newcomers for the market."""
-    gap = (target_households(model, model.year) - model.households.count()
-           + expected_departures(model))
-    n = max(int(round(gap)), 0)
-    rows = draw_newcomers(model, n)
-    model.newcomers = Choosers(
+def _as_choosers(rows: np.ndarray) -> Choosers:
+    n = rows.size
+    return Choosers(
         rows=rows,
         reason=np.full(n, REASON["in_migration"], dtype=np.int8),
         origin_dwelling=np.full(n, -1, dtype=np.int64),
         can_stay=np.zeros(n, dtype=bool),
         newcomer=np.ones(n, dtype=bool),
     )
+
+
+def run(model) -> None:
+    """Draw this year's candidate newcomers into model.newcomers for the market."""
+    gap = (target_households(model, model.year) - model.households.count()
+           + expected_departures(model))
+    model.newcomers = _as_choosers(draw_newcomers(model, max(int(round(gap)), 0)))
+
+
+def top_up(model) -> None:
+    """After the market: if departures were more than expected or newcomers found nothing,
+    more candidates search what is left, until the path is reached or nobody finds a home.
+    What is still missing is the year's unmet demand."""
+    for _ in range(TOP_UP_PASSES):
+        gap = int(round(target_households(model, model.year) - model.households.count()))
+        if gap <= 0:
+            break
+        before = model.households.count()
+        clear(model, _as_choosers(draw_newcomers(model, gap)))
+        if model.households.count() == before:
+            break
+    model.unmet_demand = max(
+        int(round(target_households(model, model.year) - model.households.count())), 0)

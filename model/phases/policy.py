@@ -12,6 +12,7 @@ import numpy as np
 from model.categories import SEGMENT_OWNER, IncomeClass, Owner
 from model.categories import Segment as S
 from model.ledger import EVENT
+from model.synthesis import largest_remainder
 
 # The segment built for an unplaced household of each income class.
 SEGMENT_FOR_CLASS = np.array([S.CORP_SOCIAL, S.CORP_SOCIAL, S.OWN_2, S.OWN_3, S.OWN_4])
@@ -44,9 +45,13 @@ def construction_to_demand(model) -> None:
     p, d = model.params, model.dwellings
     last = model.ledger.arrays(model.year - 1)
     unplaced = last["income_class"][last["event"] == EVENT["unplaced"]].astype(np.int64)
+    # Build for last year's unmet demand, in the income mix of who found nothing.
+    mix = np.bincount(unplaced, minlength=len(SEGMENT_FOR_CLASS))
+    unmet = model.city_rows[-1]["unmet_demand"] if model.city_rows else 0
+    classes = np.repeat(np.arange(mix.size), largest_remainder(mix, unmet)) if mix.sum() else []
     drows = d.rows()
     shortfall = max(int(MIN_VACANCY * drows.size - (d.occupant[drows] < 0).sum()), 0)
-    wanted = np.concatenate([SEGMENT_FOR_CLASS[unplaced],
+    wanted = np.concatenate([SEGMENT_FOR_CLASS[np.asarray(classes, dtype=np.int64)],
                              np.full(shortfall, SEGMENT_FOR_CLASS[IncomeClass.MIDDLE])])
     wanted = model.rng.permutation(wanted)[: p.construction_max_per_year]
     if wanted.size == 0:
