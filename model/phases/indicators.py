@@ -118,6 +118,13 @@ def record(model) -> None:
     row["unmet_demand"] = int(model.unmet_demand)
     row["unplaced_searches"] = int((event == EVENT["unplaced"]).sum())
     row["built"] = int(model.flows.built)
+    f = model.flows
+    row["corp_lettings"] = f.corp_lettings
+    row["corp_lettings_daeb_share"] = (
+        1.0 - f.corp_lettings_above_daeb / f.corp_lettings if f.corp_lettings else 1.0)
+    row["corp_lettings_passend_share"] = (
+        f.corp_lettings_passend_ok / f.corp_lettings_passend if f.corp_lettings_passend
+        else 1.0)
     row["moving_rate"] = float(moved_this_year / max(hrows.size, 1))
     seg = d.segment[drows].astype(np.int64)
     seg_total = np.bincount(seg, minlength=len(SEGMENTS))

@@ -1,0 +1,53 @@
+"""The vision's Table 3 scenarios: household change 2024-2050 within 10% with enough dwellings;
+with too few dwellings growth is capped by the stock and the unmet demand is reported."""
+
+import pytest
+
+from model import SortingModel
+from model.scenarios import builtin_names, load_scenario
+
+TABLE_3 = {
+    "base": -3_795,
+    "migration": -220,
+    "economic-workers": 5_775,
+    "economic-brightlands": 6_395,
+    "economic-asml": 8_395,
+}
+
+
+def household_change(model) -> int:
+    c = model.city_frame()
+    return int(c["households"].iloc[-1] - c["households"].iloc[0])
+
+
+def test_every_table_3_scenario_is_built_in():
+    assert set(TABLE_3) <= set(builtin_names())
+    for name, change in TABLE_3.items():
+        assert load_scenario(name).params["household_change_2050"] == change
+
+
+@pytest.mark.parametrize("name", list(TABLE_3))
+def test_household_change_matches_table_3(name):
+    model = SortingModel(rng=7, scenario=name)
+    model.run_until(2050)
+    assert abs(household_change(model) - TABLE_3[name]) <= 0.1 * abs(TABLE_3[name])
+    assert model.city_frame()["unmet_demand"].max() < 50  # enough dwellings: little unmet
+
+
+def test_growth_without_construction_is_capped_and_unmet_demand_reported():
+    model = SortingModel(rng=7, scenario="economic-asml", construction="none")
+    model.run_until(2050)
+    c = model.city_frame()
+    vacant_at_start = c["vacant_dwellings"].iloc[0]
+    assert household_change(model) <= vacant_at_start  # no more households than dwellings
+    assert household_change(model) < 0.9 * TABLE_3["economic-asml"]
+    assert c["unmet_demand"].iloc[-1] > 1_000
+    assert c["built"].sum() == 0
+
+
+def test_construction_to_demand_builds_what_growth_needs():
+    model = SortingModel(rng=7, scenario="economic-asml")
+    model.run_until(2050)
+    c = model.city_frame()
+    assert c["built"].sum() >= TABLE_3["economic-asml"] - c["vacant_dwellings"].iloc[0]
+    assert c["dwellings"].iloc[-1] == c["dwellings"].iloc[0] + c["built"].sum()

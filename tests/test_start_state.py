@@ -1,0 +1,175 @@
+"""The 2024 start state against public statistics (issue 2's calibration targets)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from model import SortingModel
+from model.categories import INCOME_CLASSES, OWNER_SEGMENTS, Owner
+from model.categories import Segment as S
+from model.city import load_city
+from model.rules import LIBERALISATION_LIMIT, WOZ_CLASS_BOUNDS, income_class
+
+TABLE_1 = np.array([0.41, 0.23, 0.13, 0.08, 0.15])  # vision Table 1, Heerlen
+SEEDS = (1, 2, 3)
+
+
+@pytest.fixture(scope="module")
+def city():
+    return load_city()
+
+
+@pytest.fixture(scope="module", params=SEEDS)
+def model(request):
+    return SortingModel(rng=request.param)
+
+
+def spearman(a, b) -> float:
+    return pd.Series(a).rank().corr(pd.Series(b).rank())
+
+
+def test_23_wijken_57_buurten_and_2024_dwellings(city):
+    assert city.n_wijken == 23 and city.n_buurten == 57
+    per_wijk = city.buurten.groupby("wijk_code")["dwellings"].sum()
+    assert (per_wijk.to_numpy() == city.wijken.set_index("wijk_code")["dwellings"]
+            .loc[per_wijk.index].to_numpy()).all()
+    assert abs(city.wijken["dwellings"].sum() - 46_697) <= 0.005 * 46_697
+
+
+def test_dwellings_per_wijk_equal_kwb_2024(model):
+    w = model.wijk_frame()
+    expected = model.city.wijken.set_index("wijk_code")["dwellings"]
+    assert (w.set_index("wijk_code")["dwellings"] == expected).all()
+    assert w["dwellings"].sum() == 46_697
+
+
+def test_households_about_45400_rest_vacant(model):
+    row = model.city_rows[0]
+    assert 45_200 <= row["households"] <= 45_600
+    assert row["vacant_dwellings"] == row["dwellings"] - row["households"]
+
+
+def test_income_class_shares_match_table_1(model):
+    row = model.city_rows[0]
+    shares = np.array([row[f"hh_{c}"] for c in INCOME_CLASSES]) / row["households"]
+    assert np.abs(shares - TABLE_1).max() < 0.01
+
+
+def test_income_class_agrees_with_income_and_size(model):
+    h = model.households
+    rows = h.rows()
+    assert (income_class(h.income[rows], h.size[rows]) == h.cls[rows]).all()
+
+
+def test_corporation_share_per_wijk_matches_kwb_2019(model):
+    w = model.wijk_frame().set_index("wijk_code")
+    ref = model.city.wijken.set_index("wijk_code")["pct_corporation"]
+    big = w["dwellings"] >= 100
+    assert np.abs(w["corp_share"][big] * 100 - ref[big]).max() <= 2.0
+    assert 0.36 <= model.city_rows[0]["corp_share"] <= 0.37
+    shares = w["corp_share"][big]
+    assert shares.idxmin() == "WK091736"  # Welten-Benzenrade, about 6%
+    assert shares.idxmax() == "WK091740"  # Heerlerbaan-Centrum, about 78%
+    assert abs(shares.min() - 0.06) < 0.02 and abs(shares.max() - 0.78) < 0.02
+
+
+def test_low_income_share_follows_cbs_indicator(model):
+    w = model.wijk_frame().set_index("wijk_code")
+    ref = model.city.wijken.set_index("wijk_code")["pct_low_income"]
+    known = ref.notna() & (w["households"] >= 100)
+    assert known.sum() >= 19
+    assert spearman(w["low_income_share"][known], ref[known]) >= 0.8
+
+
+def test_three_quarters_of_owner_homes_in_two_lowest_price_classes(model):
+    d = model.dwellings
+    rows = d.rows()
+    own = rows[d.owner[rows] == Owner.OWNER_OCCUPIER]
+    low_two = np.isin(d.segment[own], (S.OWN_1, S.OWN_2)).mean()
+    assert 0.70 <= low_two <= 0.80
+    assert (d.woz[own][d.segment[own] == S.OWN_4] > WOZ_CLASS_BOUNDS[-1]).all()
+    assert set(np.unique(d.segment[own])) <= set(OWNER_SEGMENTS)
+
+
+def test_segments_respect_rent_limits(model):
+    d = model.dwellings
+    rows = d.rows()
+    seg, rent = d.segment[rows], d.rent[rows]
+    assert (rent[np.isin(seg, (S.CORP_SOCIAL, S.PRIVATE_CHEAP))] <= LIBERALISATION_LIMIT).all()
+    assert (rent[np.isin(seg, (S.CORP_MIDDLE, S.PRIVATE_FREE))] > LIBERALISATION_LIMIT).all()
+    private = d.owner[rows] == Owner.PRIVATE_LANDLORD
+    cheap_share = (seg[private] == S.PRIVATE_CHEAP).mean()
+    assert 0.6 <= cheap_share <= 0.8  # Heerlen: much cheap private rent
+
+
+def test_every_household_has_one_dwelling_and_no_dwelling_two(model):
+    h, d = model.households, model.dwellings
+    rows = h.rows()
+    dw = h.dwelling[rows]
+    assert (dw >= 0).all()
+    assert np.unique(dw).size == dw.size
+    assert (d.occupant[dw] == rows).all()
+    assert (d.occupant[d.rows()] >= 0).sum() == rows.size
+
+
+def test_households_are_mesa_agents(model):
+    agents = model.agents
+    assert len(agents) == model.households.count()
+    a = agents.to_list()[0]
+    assert a.income_class in INCOME_CLASSES and a.size >= 1 and a.segment is not None
+    assert model.household_agent(a.unique_id) is a
+
+
+def test_vulnerable_households_follow_social_assistance(model, city):
+    b = model.buurt_frame()
+    share = b["vulnerable_share"].to_numpy()
+    bijstand_rate = (city.buurten["bijstand_persons"] / city.buurten["households"].clip(lower=1))
+    ok = b["households"].to_numpy() >= 100
+    assert spearman(share[ok], bijstand_rate.to_numpy()[ok]) >= 0.7
+    assert 0.05 <= model.city_rows[0]["vulnerable_share"] <= 0.15
+
+
+def test_inhabitants_near_kwb_2024(model):
+    assert abs(model.city_rows[0]["inhabitants"] - 87_461) / 87_461 < 0.02
+
+
+def test_different_seed_changes_placement_not_targets():
+    a, b = SortingModel(rng=11), SortingModel(rng=12)
+    assert not np.array_equal(a.buurt_frame()["hh_low_pt"], b.buurt_frame()["hh_low_pt"])
+    assert np.array_equal(a.wijk_frame()["corp_share"], b.wijk_frame()["corp_share"])
+    for m in (a, b):
+        row = m.city_rows[0]
+        shares = np.array([row[f"hh_{c}"] for c in INCOME_CLASSES]) / row["households"]
+        assert np.abs(shares - TABLE_1).max() < 0.01
+
+
+def test_scale_builds_a_smaller_city_with_the_same_shares():
+    m = SortingModel(rng=1, scale=0.1)
+    row = m.city_rows[0]
+    assert 4_400 <= row["households"] <= 4_700
+    shares = np.array([row[f"hh_{c}"] for c in INCOME_CLASSES]) / row["households"]
+    assert np.abs(shares - TABLE_1).max() < 0.02
+    assert 0.34 <= row["corp_share"] <= 0.39
+
+
+def test_start_state_indices_equal_pysal(model):
+    """D, H and isolation of the start state, per wijk and per buurt, equal PySAL's."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from segregation.multigroup import MultiInfoTheory
+        from segregation.singlegroup import Dissim, Isolation
+    np.seterr(all="warn")
+    cols = [f"hh_{c}" for c in INCOME_CLASSES]
+    row = model.city_rows[0]
+    for frame, suffix in ((model.wijk_frame(), ""), (model.buurt_frame(), "_buurt")):
+        df = frame[cols].astype(float).copy()
+        df["low"] = df["hh_low_pt"] + df["hh_low_daeb"]
+        df["high"] = df["hh_high_afford"] + df["hh_high"]
+        df["low_high"] = df["low"] + df["high"]
+        df["total"] = df[cols].sum(axis=1)
+        assert abs(Dissim(df, "low", "low_high").statistic - row[f"dissimilarity{suffix}"]) < 1e-9
+        assert abs(MultiInfoTheory(df, cols).statistic - row[f"theil_h{suffix}"]) < 1e-9
+        assert abs(Isolation(df, "hh_low_pt", "total").statistic
+                   - row[f"isolation_low{suffix}"]) < 1e-9
