@@ -12,8 +12,9 @@ the output rows. A year is a fixed pipeline of phases, each a function `phase(mo
                 the Dutch allocation rules; some residents leave the city
 6. top-up       if the city is still below the path, more newcomers search what is left;
                 the rest of the gap is unmet demand
-7. liveability  buurt scores follow composition, turnover and vacancy
-8. indicators   the year's rows of city.csv, wijken.csv and buurten.csv
+7. census       count tables per buurt, read by what follows and by next year's market
+8. liveability  buurt scores follow composition, turnover and vacancy
+9. indicators   the year's rows of city.csv, wijken.csv and buurten.csv
 """
 
 from pathlib import Path
@@ -27,6 +28,7 @@ from model.city import load_city
 from model.ledger import Ledger
 from model.params import Params, make_params
 from model.phases import (
+    census,
     demography,
     indicators,
     intentions,
@@ -46,6 +48,7 @@ PHASES = (
     migration.run,
     market.run,
     migration.top_up,
+    census.run,
     liveability.update,
     indicators.record,
 )
@@ -84,7 +87,9 @@ class SortingModel(mesa.Model):
         self.newcomers = None  # set by migration: candidate households from outside
         self.unmet_demand = 0  # households the path asked for that found no dwelling
         self.buurt_status = None  # set by the market: each buurt's income status this year
+        self.census = None  # set by the census phase: count tables per buurt
         self.start_households = self.households.count()
+        census.run(self)
         self.liveability = liveability.initial(self)
         self.city_rows: list[dict] = []
         self.wijk_rows: list[dict] = []

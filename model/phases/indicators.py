@@ -1,8 +1,8 @@
 """The year's indicators: one row for city.csv, one per wijk for wijken.csv, one per buurt.
 
-Everything is computed from count tables (area x income class, area x segment) built with
-`np.bincount`, and from this year's ledger entries, through the pure functions of
-`model.metrics`. The start state is recorded as the first year, with zero flows.
+Everything is computed from the year's census (count tables per buurt, summed to wijken and
+the city) and this year's ledger entries, through the pure functions of `model.metrics`.
+The start state is recorded as the first year, with zero flows.
 """
 
 from functools import cache
@@ -10,17 +10,12 @@ from functools import cache
 import numpy as np
 
 from model import metrics
-from model.categories import INCOME_CLASSES, SEGMENTS, Owner
-from model.fit import fits
+from model.categories import INCOME_CLASSES, SEGMENT_OWNER, SEGMENTS, Owner
 from model.ledger import EVENT
+from model.phases.census import to_wijken
 
 N_CLASSES = len(INCOME_CLASSES)
-
-
-def _table(index: np.ndarray, cls: np.ndarray, n_units: int, n_groups: int) -> np.ndarray:
-    """Units x groups count table from two code arrays."""
-    flat = np.bincount(index * n_groups + cls, minlength=n_units * n_groups)
-    return flat.reshape(n_units, n_groups)
+CORPORATION_SEGMENTS = [s for s, o in enumerate(SEGMENT_OWNER) if o == Owner.CORPORATION]
 
 
 @cache
@@ -52,47 +47,41 @@ def _flows_by_wijk(model, n_wijken: int) -> dict[str, np.ndarray]:
 
 def record(model) -> None:
     """Append this year's rows to model.city_rows (a dict) and model.wijk_rows and
-    model.buurt_rows (dicts of per-area arrays)."""
-    h, d, city = model.households, model.dwellings, model.city
-    hrows = h.rows()
-    drows = d.rows()
-    n_w, n_b = city.n_wijken, city.n_buurten
-    hd = h.dwelling[hrows]
-    cls = h.cls[hrows].astype(np.int64)
-    size = h.size[hrows].astype(np.float64)
-    h_wijk = d.wijk[hd].astype(np.int64)
-    h_buurt = d.buurt[hd].astype(np.int64)
-    wijk_cls = _table(h_wijk, cls, n_w, N_CLASSES)
-    buurt_cls = _table(h_buurt, cls, n_b, N_CLASSES)
-
-    d_wijk = d.wijk[drows].astype(np.int64)
-    d_buurt = d.buurt[drows].astype(np.int64)
-    corp = d.owner[drows] == Owner.CORPORATION
-    vacant = d.occupant[drows] < 0
-    dwellings_w = np.bincount(d_wijk, minlength=n_w)
-    corp_w = np.bincount(d_wijk, weights=corp, minlength=n_w)
-    corp_share_w = metrics.share(corp_w, dwellings_w)
-    hh_w = wijk_cls.sum(axis=1)
+    model.buurt_rows (dicts of per-area arrays), from this year's census and ledger."""
+    city, census = model.city, model.census
+    h = model.households
+    buurt_cls = census.households
+    wijk_cls = to_wijken(city, buurt_cls).astype(np.int64)
+    hh_b, hh_w = buurt_cls.sum(axis=1), wijk_cls.sum(axis=1)
+    dwellings_b = census.dwellings.sum(axis=1)
+    corp_b = census.dwellings[:, CORPORATION_SEGMENTS].sum(axis=1)
+    vacant_b = census.vacant.sum(axis=1)
+    dwellings_w = to_wijken(city, dwellings_b).astype(np.int64)
+    corp_share_w = metrics.share(to_wijken(city, corp_b), dwellings_w)
     low_share_w = metrics.share(wijk_cls[:, 0], hh_w)
-    vulnerable_w = np.bincount(h_wijk, weights=h.vulnerable[hrows], minlength=n_w)
-    persons_w = np.bincount(h_wijk, weights=size, minlength=n_w)
+    vulnerable_w = to_wijken(city, census.vulnerable)
+    persons_w = to_wijken(city, census.persons)
 
     # Moran's I of the low-income share over the wijken with at least 100 dwellings.
     big = dwellings_w >= 100
     moran = metrics.morans_i(low_share_w[big], _wijk_weights(city, big))
 
-    flows, ledger = _flows_by_wijk(model, n_w)
+    flows, ledger = _flows_by_wijk(model, city.n_wijken)
     event = ledger["event"]
-    year = model.year
-    moved_this_year = (h.moved[hrows] == year).sum() if model.steps > 0 else 0
+    rows = h.rows()
+    moved_this_year = int((h.moved[rows] == model.year).sum()) if model.steps > 0 else 0
+    seg_total = census.dwellings.sum(axis=0)
+    seg_vacant = census.vacant.sum(axis=0)
+    class_total = buurt_cls.sum(axis=0)
+    fit_total = census.fitting.sum(axis=0)
 
     row = {
-        "year": year,
-        "households": int(hrows.size),
-        "inhabitants": int(size.sum()),
-        "dwellings": int(drows.size),
-        "vacant_dwellings": int(vacant.sum()),
-        "corp_share": float(corp.mean()),
+        "year": model.year,
+        "households": int(hh_b.sum()),
+        "inhabitants": int(census.persons.sum()),
+        "dwellings": int(dwellings_b.sum()),
+        "vacant_dwellings": int(vacant_b.sum()),
+        "corp_share": float(corp_b.sum() / dwellings_b.sum()),
         "wijken_in_band": metrics.count_in_band(corp_share_w, dwellings_w),
         "dissimilarity": metrics.dissimilarity(wijk_cls[:, :2].sum(1), wijk_cls[:, 3:].sum(1)),
         "theil_h": metrics.theil_h(wijk_cls),
@@ -101,11 +90,11 @@ def record(model) -> None:
         "dissimilarity_buurt": metrics.dissimilarity(buurt_cls[:, :2].sum(1),
                                                      buurt_cls[:, 3:].sum(1)),
         "theil_h_buurt": metrics.theil_h(buurt_cls),
-        "isolation_low_buurt": metrics.isolation(buurt_cls[:, 0], buurt_cls.sum(1)),
-        "vulnerable_share": float(h.vulnerable[hrows].mean()),
+        "isolation_low_buurt": metrics.isolation(buurt_cls[:, 0], hh_b),
+        "vulnerable_share": float(census.vulnerable.sum() / hh_b.sum()),
     }
     for c, name in enumerate(INCOME_CLASSES):
-        row[f"hh_{name}"] = int(wijk_cls[:, c].sum())
+        row[f"hh_{name}"] = int(class_total[c])
     for e, prefix in (("arrive", "in"), ("leave", "out")):
         counts = np.bincount(ledger["income_class"][event == EVENT[e]], minlength=N_CLASSES)
         for c, name in enumerate(INCOME_CLASSES):
@@ -125,31 +114,23 @@ def record(model) -> None:
     row["corp_lettings_passend_share"] = (
         f.corp_lettings_passend_ok / f.corp_lettings_passend if f.corp_lettings_passend
         else 1.0)
-    row["moving_rate"] = float(moved_this_year / max(hrows.size, 1))
-    seg = d.segment[drows].astype(np.int64)
-    seg_total = np.bincount(seg, minlength=len(SEGMENTS))
-    seg_vacant = np.bincount(seg, weights=vacant, minlength=len(SEGMENTS))
+    row["moving_rate"] = moved_this_year / max(rows.size, 1)
     for s, name in enumerate(SEGMENTS):
         row[f"dwellings_{name}"] = int(seg_total[s])
         row[f"vacancy_{name}"] = float(seg_vacant[s] / seg_total[s]) if seg_total[s] else 0.0
-    fitting = fits(cls, h.size[hrows], d.segment[hd], d.rent[hd])
-    fit_counts = np.bincount(cls, weights=fitting, minlength=N_CLASSES)
-    class_counts = np.bincount(cls, minlength=N_CLASSES)
     for c, name in enumerate(INCOME_CLASSES):
-        row[f"fit_{name}"] = float(fit_counts[c] / class_counts[c]) if class_counts[c] else 0.0
+        row[f"fit_{name}"] = float(fit_total[c] / class_total[c]) if class_total[c] else 0.0
     model.city_rows.append(row)
 
-    vacant_w = np.bincount(d_wijk, weights=vacant, minlength=n_w)
-    live_w = np.bincount(city.buurt_wijk, weights=model.liveability
-                         * np.bincount(h_buurt, minlength=n_b), minlength=n_w)
+    live_w = to_wijken(city, model.liveability * hh_b)
     model.wijk_rows.append({
-        "year": np.full(n_w, year),
+        "year": np.full(city.n_wijken, model.year),
         "wijk_code": city.wijk_codes,
         "wijk_name": city.wijk_names,
         "dwellings": dwellings_w,
         "households": hh_w,
         "inhabitants": persons_w.astype(np.int64),
-        "vacant_dwellings": vacant_w.astype(np.int64),
+        "vacant_dwellings": to_wijken(city, vacant_b).astype(np.int64),
         "corp_share": corp_share_w,
         "low_income_share": low_share_w,
         "vulnerable_share": metrics.share(vulnerable_w, hh_w),
@@ -157,20 +138,16 @@ def record(model) -> None:
         **{f"hh_{name}": wijk_cls[:, c] for c, name in enumerate(INCOME_CLASSES)},
         **{name: values.astype(np.int64) for name, values in flows.items()},
     })
-
-    hh_b = buurt_cls.sum(axis=1)
-    dwellings_b = np.bincount(d_buurt, minlength=n_b)
-    corp_b = np.bincount(d_buurt, weights=corp, minlength=n_b)
-    vulnerable_b = np.bincount(h_buurt, weights=h.vulnerable[hrows], minlength=n_b)
     model.buurt_rows.append({
-        "year": np.full(n_b, year),
+        "year": np.full(city.n_buurten, model.year),
         "buurt_code": city.buurt_codes,
         "wijk_code": city.wijk_codes[city.buurt_wijk],
         "dwellings": dwellings_b,
         "households": hh_b,
+        "vacant_dwellings": vacant_b.astype(np.int64),
         "corp_share": metrics.share(corp_b, dwellings_b),
         "low_income_share": metrics.share(buurt_cls[:, 0], hh_b),
-        "vulnerable_share": metrics.share(vulnerable_b, hh_b),
+        "vulnerable_share": metrics.share(census.vulnerable, hh_b),
         "liveability": model.liveability.copy(),
         **{f"hh_{name}": buurt_cls[:, c] for c, name in enumerate(INCOME_CLASSES)},
     })

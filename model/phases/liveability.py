@@ -17,23 +17,15 @@ from model.categories import IncomeClass
 
 
 def _composition(model) -> dict[str, np.ndarray]:
-    """Per-buurt shares of low-income and vulnerable households, turnover and vacancy."""
-    h, d = model.households, model.dwellings
-    n_b = model.city.n_buurten
-    hrows = h.rows()
-    buurt = d.buurt[h.dwelling[hrows]].astype(np.int64)
-    households = np.maximum(np.bincount(buurt, minlength=n_b), 1)
-    drows = d.rows()
-    d_buurt = d.buurt[drows].astype(np.int64)
-    dwellings = np.maximum(np.bincount(d_buurt, minlength=n_b), 1)
+    """Per-buurt shares of low-income and vulnerable households, recent movers (moved in
+    during the last two years) and vacant dwellings, from this year's census."""
+    c = model.census
+    households = np.maximum(c.household_total, 1)
     return {
-        "low": np.bincount(buurt, weights=h.cls[hrows] == IncomeClass.LOW_PT,
-                           minlength=n_b) / households,
-        "vulnerable": np.bincount(buurt, weights=h.vulnerable[hrows], minlength=n_b) / households,
-        "turnover": np.bincount(buurt, weights=h.moved[hrows] >= model.year - 1,
-                                minlength=n_b) / households,
-        "vacancy": np.bincount(d_buurt, weights=d.occupant[drows] < 0,
-                               minlength=n_b) / dwellings,
+        "low": c.households[:, IncomeClass.LOW_PT] / households,
+        "vulnerable": c.vulnerable / households,
+        "turnover": c.recent_movers / households,
+        "vacancy": c.vacant.sum(axis=1) / np.maximum(c.dwelling_total, 1),
         "weight": households,
     }
 

@@ -67,21 +67,16 @@ def run(model) -> None:
 
 
 def buurt_status(model) -> np.ndarray:
-    """Each buurt's income status as movers see it this year: the share of households in the
-    two high classes minus the share in the lowest class, half of the buurt itself and half
-    of its wijk (a neighbourhood's reputation works at both scales)."""
-    h, d, city = model.households, model.dwellings, model.city
-    rows = h.rows()
-    buurt = d.buurt[h.dwelling[rows]].astype(np.intp)
-    n_b = city.n_buurten
-    cls = h.cls[rows]
-    counts = np.bincount(buurt, minlength=n_b)
-    net = (np.bincount(buurt, weights=cls >= IncomeClass.HIGH_AFFORD, minlength=n_b)
-           - np.bincount(buurt, weights=cls == IncomeClass.LOW_PT, minlength=n_b))
+    """Each buurt's income status as movers see it: last year's census share of households in
+    the two high classes minus the share in the lowest class, half of the buurt itself and
+    half of its wijk (a neighbourhood's reputation works at both scales)."""
+    city, counts = model.city, model.census.households
+    net = counts[:, IncomeClass.HIGH_AFFORD:].sum(axis=1) - counts[:, IncomeClass.LOW_PT]
+    total = counts.sum(axis=1)
     wijk_net = np.bincount(city.buurt_wijk, weights=net, minlength=city.n_wijken)
-    wijk_counts = np.bincount(city.buurt_wijk, weights=counts, minlength=city.n_wijken)
-    own = net / np.maximum(counts, 1)
-    wijk = (wijk_net / np.maximum(wijk_counts, 1))[city.buurt_wijk]
+    wijk_total = np.bincount(city.buurt_wijk, weights=total, minlength=city.n_wijken)
+    own = net / np.maximum(total, 1)
+    wijk = (wijk_net / np.maximum(wijk_total, 1))[city.buurt_wijk]
     return 0.5 * own + 0.5 * wijk
 
 
