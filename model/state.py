@@ -55,7 +55,7 @@ class Table:
             self._grow(self.n_rows + fresh)
         rows = np.concatenate([reuse, np.arange(self.n_rows, self.n_rows + fresh)])
         self.n_rows += fresh
-        for name, dtype in self.COLUMNS.items():
+        for name in self.COLUMNS:
             getattr(self, name)[rows] = self.FILL.get(name, 0)
         self.alive[rows] = True
         return rows.astype(np.int64)

@@ -15,6 +15,7 @@ from model.ledger import EVENT
 from model.phases.census import to_wijken
 
 N_CLASSES = len(INCOME_CLASSES)
+MIN_WIJK_DWELLINGS = 100  # the vision's band is read for wijken of at least this size
 CORPORATION_SEGMENTS = [s for s, o in enumerate(SEGMENT_OWNER) if o == Owner.CORPORATION]
 
 
@@ -62,8 +63,10 @@ def record(model) -> None:
     vulnerable_w = to_wijken(city, census.vulnerable)
     persons_w = to_wijken(city, census.persons)
 
-    # Moran's I of the low-income share over the wijken with at least 100 dwellings.
-    big = dwellings_w >= 100
+    # Moran's I of the low-income share over the wijken with at least 100 dwellings (in the
+    # real city: a tenth-size run counts wijken of 10 simulated dwellings).
+    min_dwellings = MIN_WIJK_DWELLINGS * model.params.scale
+    big = dwellings_w >= min_dwellings
     moran = metrics.morans_i(low_share_w[big], _wijk_weights(city, big))
 
     flows, ledger = _flows_by_wijk(model, city.n_wijken)
@@ -82,7 +85,8 @@ def record(model) -> None:
         "dwellings": int(dwellings_b.sum()),
         "vacant_dwellings": int(vacant_b.sum()),
         "corp_share": float(corp_b.sum() / dwellings_b.sum()),
-        "wijken_in_band": metrics.count_in_band(corp_share_w, dwellings_w),
+        "wijken_in_band": metrics.count_in_band(corp_share_w, dwellings_w,
+                                                min_size=min_dwellings),
         "dissimilarity": metrics.dissimilarity(wijk_cls[:, :2].sum(1), wijk_cls[:, 3:].sum(1)),
         "theil_h": metrics.theil_h(wijk_cls),
         "isolation_low": metrics.isolation(wijk_cls[:, 0], hh_w),

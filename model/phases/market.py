@@ -255,7 +255,6 @@ def clear(model, ch: Choosers) -> None:
     p, h, d, rng = model.params, model.households, model.dwellings, model.rng
     ctx = _Context(model, ch)
     n = ch.rows.size
-    idx_all = np.arange(n)
 
     # Reservations: staying (voluntary movers) and leaving the city (residents).
     stay_u = np.full(n, -np.inf, dtype=np.float32)
