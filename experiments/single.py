@@ -61,7 +61,7 @@ def run(params: Params, seed: int, until: int = LAST_YEAR, data_dir=None,
 def scenario_toml(name: str, params: Params) -> str:
     """The run's parameters as a scenario file: every parameter, so nothing depends on the
     defaults of the model version that reads it back."""
-    lines = ["[scenario]", f'name = "{name}"',
+    lines = ["[scenario]", f"name = {_toml_value(name)}",
              'description = "Complete parameter set of a sorteermachine run"', "", "[params]"]
     for key in REGISTER:
         lines.append(f"{key} = {_toml_value(params[key])}")
@@ -89,7 +89,10 @@ class OutputError(ValueError):
 
 def check_out_dir(out_dir: str | Path) -> Path:
     """Refuse to overwrite a folder that is not an earlier results folder."""
-    out_dir = Path(out_dir)
+    out_dir = Path(out_dir).resolve()
+    if out_dir == Path.cwd() or out_dir in Path.cwd().parents:
+        raise OutputError(f"--out {out_dir}: is the current folder or one of its parents; "
+                          "give a folder of its own, e.g. --out runs/base")
     if out_dir.exists():
         if not out_dir.is_dir():
             raise OutputError(f"--out {out_dir}: exists and is not a folder")

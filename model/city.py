@@ -79,6 +79,9 @@ def _read_table(path: Path, columns: dict) -> pd.DataFrame:
                         f"{', '.join(columns)})")
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{path}: file is empty (expected a CSV with columns "
+                        f"{', '.join(columns)})") from None
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise DataError(f"{path}: cannot be read as CSV ({exc})") from None
     missing = [c for c in columns if c not in df.columns]
@@ -172,7 +175,8 @@ def _load_city(data_dir: Path) -> City:
     buurten = _read_table(data_dir / "buurten.csv", BUURT_COLUMNS)
     outside = _read_table(data_dir / "outside.csv", OUTSIDE_COLUMNS)
     if wijken["wijk_code"].duplicated().any():
-        raise DataError(f"{data_dir / 'wijken.csv'}: a wijk_code appears twice")
+        dup = wijken.loc[wijken["wijk_code"].duplicated(), "wijk_code"].iloc[0]
+        raise DataError(f"{data_dir / 'wijken.csv'}: wijk_code {dup} appears twice")
     wijken = wijken.sort_values("wijk_code").reset_index(drop=True)
     buurten = buurten.sort_values("buurt_code").reset_index(drop=True)
     _check_buurten(data_dir / "buurten.csv", buurten, wijken)

@@ -9,6 +9,7 @@ The entries themselves live in `model/register.py`, grouped by the phase that re
 """
 
 import difflib
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -90,7 +91,9 @@ class Param:
     def _number(self, value: Any, kind: type, bad: ParameterError) -> int | float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise bad
-        if kind is int and float(value) != int(value):
+        if not math.isfinite(value) and kind is int:
+            raise bad
+        if kind is int and not float(value).is_integer():
             raise bad
         value = kind(value)
         if value != value:  # NaN

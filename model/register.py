@@ -232,7 +232,7 @@ _add("inflow_class_shares", (0.55, 0.20, 0.10, 0.06, 0.09), "vector", "share of 
 _add("inflow_vulnerable_share", 0.18, float, "share of in-movers", "migration",
      "NPHLN 2021: 18% of adult in-movers on social assistance",
      "Share of all in-moving households that are vulnerable (priority groups); they are "
-     "drawn among the in-movers of the lowest class.",
+     "drawn among the in-movers of the lowest class.", "Aandeel kwetsbare instromers",
      low=0.0, high=1.0, lever=True)
 _add("inflow_origin_shares", (0.40, 0.40, 0.20), "vector", "share of in-movers", "migration",
      "Assumption (CBS migration by origin; NPHLN: 34% of bijstand in-movers from outside "

@@ -24,7 +24,7 @@ from experiments.single import (
     write_results,
 )
 from model.city import DataError, load_city
-from model.params import ParameterError
+from model.params import ParameterError, make_params
 from model.register import REGISTER
 from model.scenarios import ScenarioError, builtin_names, load_scenario
 
@@ -48,9 +48,9 @@ def _parse_set(items: list[str]) -> dict:
 
 def cmd_run(args) -> int:
     overrides = _parse_set(args.set)
-    if args.scale is not None:
-        overrides["scale"] = args.scale
     name, params = resolve_params(args.scenario, overrides)
+    if args.scale is not None:
+        params = params.replace(scale=_checked("--scale", "scale", args.scale))
     if not params.start_year <= args.until <= LAST_YEAR:
         raise ParameterError(f"--until {args.until}: allowed is a year from "
                              f"{params.start_year} to {LAST_YEAR}")
@@ -68,16 +68,25 @@ def cmd_run(args) -> int:
         from viz.report import write_report
 
         extra["report.html"] = lambda path: write_report(model, path, name, args.seed)
-    out = write_results(model, args.out, name, args.seed, ledger=args.ledger,
+    write_results(model, args.out, name, args.seed, ledger=args.ledger,
                         extra_files=extra)
     if not args.quiet:
         last = model.city_rows[-1]
         print(f"{name}, seed {args.seed}, {params.start_year}-{model.year}, scale "
               f"{params.scale:g}: {last['households']:,} households, D {last['dissimilarity']:.3f}"
               f", H {last['theil_h']:.3f} ({time.perf_counter() - started:.1f} s)")
-        print(f"results in {out}/ (city.csv, wijken.csv, buurten.csv"
+        print(f"results in {args.out}/ (city.csv, wijken.csv, buurten.csv"
               + (", report.html" if not args.no_report else "") + ")")
     return 0
+
+
+def _checked(option: str, name: str, value):
+    """Validate a value given by its own option, naming that option in the message."""
+    try:
+        return make_params({name: value})[name]
+    except ParameterError as exc:
+        raise ParameterError(str(exc).replace(f"parameter '{name}'", f"{option} (parameter "
+                                              f"'{name}')")) from None
 
 
 def _progress(years: int, quiet: bool):

@@ -53,11 +53,6 @@ class Choosers:
         return Choosers(*(np.concatenate([getattr(p, f) for p in parts])
                           for f in ("rows", "reason", "origin_dwelling", "can_stay", "newcomer")))
 
-    @staticmethod
-    def empty() -> "Choosers":
-        z = np.empty(0, dtype=np.int64)
-        return Choosers(z, z.astype(np.int8), z, z.astype(bool), z.astype(bool))
-
 
 def run(model) -> None:
     """This year's market: movers with an intention, new households from demography and
@@ -104,8 +99,7 @@ class _Context:
         self.waiting = np.where(ch.newcomer, 0.0, h.years[rows])
         self.young = h.age[rows] < 30
         n_b = model.city.n_buurten
-        # float32 copies for the utility hot path; the distance matrix gets an extra zero
-        # row for choosers without a home buurt (newcomers), indexed as -1.
+        # float32 copies for the utility hot path.
         self.income32 = self.income.astype(np.float32)
         self.max_price32 = self.max_price.astype(np.float32)
         self.liveability32 = (p.beta_liveability * model.liveability).astype(np.float32)

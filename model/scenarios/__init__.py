@@ -49,6 +49,10 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         raise ScenarioError(f"{path}: not valid TOML ({exc})") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(f"{path}: cannot be read ({exc})") from None
+    for table in ("scenario", "params"):
+        if not isinstance(data.get(table, {}), dict):
+            raise ScenarioError(f"{path}: '{table}' must be a table ([{table}] with "
+                                "key = value lines below it)")
     unknown = set(data) - {"scenario", "params"}
     if unknown:
         raise ScenarioError(f"{path}: unknown table(s) {sorted(unknown)}; a scenario file has "

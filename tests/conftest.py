@@ -1,0 +1,21 @@
+"""Shared fixtures.
+
+`heerlen_copy` gives each test its own writable copy of the packaged city data, for tests that
+break a file on purpose. The model caches loaded city data per folder (functools.cache in
+`model/city.py`), so every broken-data case needs a fresh folder: `tmp_path` is one per test.
+"""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from model.city import DEFAULT_DATA_DIR
+
+
+@pytest.fixture
+def heerlen_copy(tmp_path: Path) -> Path:
+    """A fresh copy of model/data/heerlen in this test's tmp_path."""
+    target = tmp_path / "heerlen_data"
+    shutil.copytree(DEFAULT_DATA_DIR, target)
+    return target
