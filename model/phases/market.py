@@ -241,11 +241,12 @@ def _gumbel(rng, shape) -> np.ndarray:
     return -np.log(-np.log(np.maximum(u, np.float32(1e-12))))
 
 
-def clear(model, ch: Choosers) -> None:
+def clear(model, ch: Choosers) -> int:
     """Run the market rounds for the choosers `ch`; moves, arrivals, departures and unmet
-    demand are applied to the state and written to the ledger."""
+    demand are applied to the state and written to the ledger. Returns the number of
+    newcomers who found no dwelling."""
     if ch.rows.size == 0:
-        return
+        return 0
     p, h, d, rng = model.params, model.households, model.dwellings, model.rng
     ctx = _Context(model, ch)
     n = ch.rows.size
@@ -311,6 +312,7 @@ def clear(model, ch: Choosers) -> None:
     unmet = rest[ch.newcomer[rest]]
     model.ledger.record(model, "unplaced", ch.reason[unmet], ch.rows[unmet])
     model.drop_households(ch.rows[unmet])
+    return int(unmet.size)
 
 
 def _resolve_bids(model, ctx: _Context, bidders: np.ndarray, targets: np.ndarray
