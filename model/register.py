@@ -2,7 +2,7 @@
 
 Grouped by the part of the model that reads it. "Assumption" in a source means no public
 figure was found and the value is a documented modelling choice, calibrated where a test
-says so (tests/test_calibration.py). Levers (`lever=True`) are the policy knobs that the
+says so (`python -m experiments.calibration` prints the figures). Levers (`lever=True`) are the policy knobs that the
 UI shows as sliders; the rest are assumptions a researcher can vary in sensitivity runs.
 """
 
@@ -29,8 +29,9 @@ _add("market_rounds", 3, int, "rounds", "market", "Model choice",
      "Marktronden", low=1, high=10)
 _add("choice_set_size", 20, int, "dwellings", "market",
      "Model choice (UrbanSim samples 30-100 alternatives; 20 keeps a year fast)",
-     "Vacant dwellings each searching household considers per round, drawn at random from the "
-     "vacancies it is allowed to take.", "Keuzeset", low=5, high=200)
+     "Vacant dwellings each searching household considers per round, drawn at random (with "
+     "replacement) from all vacancies; the ones a rule closes to it count as unavailable.",
+     "Keuzeset", low=5, high=200)
 
 # --- synthesis of the 2024 start state -----------------------------------------------------
 _add("start_class_shares", (0.41, 0.23, 0.13, 0.08, 0.15), "vector", "share of households",
@@ -100,7 +101,7 @@ _add("vulnerable_per_wmo", 0.05, float, "households per client", "synthesis", "A
 
 # --- demography ----------------------------------------------------------------------------
 _add("mortality_scale", 1.0, float, "multiplier", "demography",
-     "Gompertz fit to Dutch life tables (CBS 2023): 0.9% at 65, 2.6% at 75, 8% at 85",
+     "Gompertz fit to Dutch life tables (CBS 2023): about 0.9% at 65, 2.4% at 75, 6.4% at 85",
      "Multiplies the yearly death probability of every adult.", low=0.2, high=3.0)
 _add("to_care_rate_80plus", 0.02, float, "per year", "demography", "Assumption",
      "Yearly probability that a single person aged 80+ leaves for a care home.",
@@ -124,7 +125,8 @@ _add("retirement_income_ratio", 0.75, float, "ratio", "demography",
 _add("leave_home_rate", 0.08, float, "per household per year", "demography",
      "Assumption (CBS household forecast: children leave home around 21-24); with "
      "partnering_rate calibrated so household size stays near 1.85-1.9 (vision: 1.9)",
-     "Yearly probability that a household with children aged 18+ sees one leave home.",
+     "Yearly probability that a household with children and a head aged 42 or older sees a "
+     "child leave home (children's ages are not tracked).",
      low=0.0, high=0.5)
 _add("separation_rate", 0.012, float, "per couple per year", "demography",
      "CBS 2022: 7 divorces per 1,000 marriages, more for cohabiters; Heerlen highest",
@@ -160,7 +162,8 @@ _add("move_multiplier_crowded", 2.0, float, "multiplier", "intentions", "Assumpt
      "Extra mobility of households with more persons than rooms.", low=1.0, high=10.0)
 _add("move_multiplier_liveability", 0.4, float, "per liveability sd", "intentions",
      "Assumption (Leefbarometer studies: low liveability drives moves out)",
-     "Extra mobility per standard deviation of liveability below the city mean, for "
+     "Extra mobility per standard deviation of liveability below the index's reference (0, "
+     "about the city mean), for "
      "households not in the lowest class.", low=0.0, high=3.0)
 
 # --- the market: utilities of the discrete choice -------------------------------------------
@@ -181,7 +184,8 @@ _add("beta_status", 4.0, float, "utility", "market",
      "Assumption (income homophily), calibrated so that segregation does not fall without "
      "policy (the vision's sorting machine)",
      "Utility of the buurt's share of high-income households minus its share of low-income "
-     "ones, scaled by how far the household's class lies above the middle.",
+     "ones, weighted by the household's class: 0 for the two low classes, 1/3 middle, 2/3 "
+     "high_afford, 1 high.",
      low=0.0, high=10.0)
 _add("beta_distance", 0.15, float, "utility per km", "market",
      "Assumption (moves are short: CBS/PBL)", "Disutility per km from the current buurt.",
@@ -250,7 +254,8 @@ _add("liveability_weight_vulnerable", 4.0, float, "sd per share", "liveability",
      low=0.0, high=20.0)
 _add("liveability_weight_turnover", 3.0, float, "sd per share", "liveability",
      "NPHLN: high turnover erodes cohesion (assumption on strength)",
-     "Liveability lost per unit share of households that moved in this year, above the mean.",
+     "Liveability lost per unit share of households that moved in during the last two years, "
+     "above the mean.",
      low=0.0, high=20.0)
 _add("liveability_weight_vacancy", 3.0, float, "sd per share", "liveability", "Assumption",
      "Liveability lost per unit vacancy rate above the city mean.", low=0.0, high=20.0)
@@ -261,8 +266,9 @@ _add("liveability_adjustment", 0.3, float, "share per year", "liveability", "Ass
 # --- construction (growth needs dwellings) --------------------------------------------------
 _add("construction", "none", str, "mode", "construction",
      "Vision 2.2.2 (build mainly middle and high segments)",
-     "'none': no new dwellings; 'demand': each year build what last year's unplaced demand "
-     "asked for, in the segments that fit it, spread over buurten by their stock.",
+     "'none': no new dwellings; 'demand': each year build what last year's unmet demand asked "
+     "for, plus enough to keep 2% of the stock vacant, in the segments that fit the in-movers' "
+     "income classes; each new dwelling's buurt is drawn with odds proportional to its stock.",
      "Nieuwbouw", choices=("none", "demand"), lever=True)
 _add("construction_max_per_year", 1500, int, "dwellings per year", "construction",
      "Assumption (Heerlen: at least 7,000 dwellings 'in the coming years')",

@@ -5,7 +5,8 @@ the output rows. A year is a fixed pipeline of phases, each a function `phase(mo
 `model/phases/`, run in this order:
 
 1. policy       lever actions on the stock (construction to demand, ...)
-2. demography   ageing, income mobility, births, children leaving home, separation, death
+2. demography   deaths and moves to care homes, ageing and income mobility, births,
+                separations, children leaving home, partnering
 3. intentions   who wants to move, and why
 4. migration    candidate households from outside, as many as the scenario's path asks for
 5. market       movers, new households and newcomers choose among the vacant dwellings under

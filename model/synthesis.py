@@ -4,8 +4,9 @@ Dwellings come from the CBS stock per buurt (KWB 2024 totals, KWB 2019 tenure, W
 dwelling types). Households are placed in them so that the city-wide income mix matches the
 vision's Table 1 and each buurt's mix follows its CBS income indicators and tenure: an
 iterative proportional fit of (buurt x segment) cells against the class totals, started from a
-prior income mix per segment. Household types, sizes and ages follow the buurt's CBS counts;
-the vulnerable flag follows its social-assistance, youth-care and Wmo clients.
+prior income mix per segment. Household types and ages follow the buurt's CBS counts (the
+number of children and the share of single parents come from fixed tables, below); the
+vulnerable flag follows the buurt's social-assistance, youth-care and Wmo clients.
 
 Everything random draws from the model's generator, so a seed fixes the whole start state;
 the counts that calibration targets rest on (dwellings, tenure) do not depend on the seed.

@@ -7,7 +7,8 @@ the dwelling no longer fits:
   high income in social or cheap rent), the start of the vision's "sorting machine";
 - *unaffordable*: housing costs above 40% of income;
 - *crowded*: more persons than rooms;
-- *neighbourhood*: the buurt's liveability below the city mean (for all but the lowest class).
+- *neighbourhood*: the buurt's liveability below the index's reference (0, about the city
+  mean), for all but the lowest class.
 The reason recorded is the strongest of these, or *life_stage* when none applies. Whether the
 household actually moves, stays or leaves the city is decided in the market.
 """

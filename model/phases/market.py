@@ -5,23 +5,25 @@ A capacity-constrained discrete choice, cleared in rounds:
 1. Each searching household draws a choice set: `choice_set_size` vacant dwellings at random.
 2. It scores every dwelling in the set with a random utility (multinomial logit: Gumbel
    noise), after closing what the Dutch rules forbid it (passend toewijzen: the lowest
-   incomes only below the aftoppingsgrens; the DAEB income limit, with its free share;
-   corporation middle rent only for the middle-income band; private landlords' income test;
-   owner-occupied homes only up to what a mortgage reaches).
-3. It bids for its best dwelling if that beats its *reservation*: staying put (voluntary
-   movers), leaving the city (residents), or nothing (newcomers and new households must move).
-   A household whose reservation beats what it saw has decided: it stays, or leaves the city
-   when leaving is its reservation. Who saw nothing admissible and must move looks again in
-   the next round.
-4. Several households may bid for one dwelling: the one with the highest priority gets it
-   (corporations let social housing to urgent cases first, then by years of waiting; sellers
-   and private landlords take the highest bid, so mostly the highest income). At most
-   `daeb_free_share` of social lettings may go to households above the DAEB limit.
+   incomes only below the aftoppingsgrens; corporation middle rent only for the middle-income
+   band; private landlords' income test; owner-occupied homes only up to what a mortgage
+   reaches; social rent only within the DAEB limit when there is no free share).
+3. It bids for its best dwelling if that beats its *reservation*: the better of staying put
+   (voluntary movers) and leaving the city (every resident, including a new household formed
+   in the city); newcomers have none, they take what they can get. A household whose
+   reservation beats what it saw has decided: it stays, or leaves the city when leaving is its
+   reservation. A newcomer who saw nothing admissible looks again in the next round.
+4. Several households may bid for one dwelling; the one with the highest priority gets it.
+   Corporations let social housing by urgency (vulnerable residents and households that must
+   move) and then waiting time (each year in the current dwelling adds 0.05 to a uniform
+   draw); sellers and private landlords take the highest bid (log income plus a uniform
+   draw), so mostly the highest income. At most `daeb_free_share` of social lettings may go
+   to households above the DAEB limit: those lettings are capped after priority.
 5. Winners move; the dwellings they leave become vacant for the next round (vacancy chains),
    where the losers of this round search again.
 
 After the last round, voluntary movers who found nothing stay; residents who must move and
-found nothing leave the city; newcomers who found nothing are unmet demand.
+found nothing leave the city; newcomers who found nothing do not come.
 """
 
 from dataclasses import dataclass

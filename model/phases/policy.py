@@ -2,14 +2,14 @@
 
 For now one lever acts here, construction: in 'demand' mode the city builds, each year, the
 dwellings last year's unmet demand asked for (in the segment that fits each unplaced
-household's income class), plus enough to keep 2% of the stock vacant so the market can work,
-capped by `construction_max_per_year`. New dwellings are spread over the buurten in
-proportion to their stock.
+household's income class), plus enough to keep 2% of the stock vacant so the market can work
+(in the segments that fit the scenario's in-movers), capped by `construction_max_per_year`.
+Each new dwelling's buurt is drawn with odds proportional to the buurt's stock.
 """
 
 import numpy as np
 
-from model.categories import SEGMENT_OWNER, IncomeClass, Owner
+from model.categories import SEGMENT_OWNER, Owner
 from model.categories import Segment as S
 from model.ledger import EVENT
 from model.synthesis import largest_remainder
@@ -51,8 +51,10 @@ def construction_to_demand(model) -> None:
     classes = np.repeat(np.arange(mix.size), largest_remainder(mix, unmet)) if mix.sum() else []
     drows = d.rows()
     shortfall = max(int(MIN_VACANCY * drows.size - (d.occupant[drows] < 0).sum()), 0)
-    wanted = np.concatenate([SEGMENT_FOR_CLASS[np.asarray(classes, dtype=np.int64)],
-                             np.full(shortfall, SEGMENT_FOR_CLASS[IncomeClass.MIDDLE])])
+    inflow = largest_remainder(np.asarray(p.inflow_class_shares), shortfall)
+    classes = np.concatenate([np.asarray(classes, dtype=np.int64),
+                              np.repeat(np.arange(inflow.size), inflow)])
+    wanted = SEGMENT_FOR_CLASS[classes]
     wanted = model.rng.permutation(wanted)[: p.construction_max_per_year]
     if wanted.size == 0:
         return
