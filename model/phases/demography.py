@@ -27,7 +27,10 @@ VULNERABLE_AFTER_SEPARATION = 0.15  # share of low-income separations that end v
 
 def death_probability(age: np.ndarray, scale: float) -> np.ndarray:
     """Yearly death probability by age: a Gompertz curve through Dutch life tables."""
-    return np.minimum(np.exp(-11.0 + 0.097 * age.astype(np.float64)) * scale, 0.6)
+    return np.minimum(GOMPERTZ[np.minimum(age, GOMPERTZ.size - 1)] * scale, 0.6)
+
+
+GOMPERTZ = np.exp(-11.0 + 0.097 * np.arange(121))  # by age 0..120, before mortality_scale
 
 
 def _end_households(model, rows: np.ndarray, reason: str) -> None:
@@ -62,13 +65,17 @@ def ageing_and_income(model) -> None:
     rows = h.rows()
     h.age[rows] += 1
     h.years[rows] += 1
-    age = h.age[rows]
-    drift = np.where(age < 35, p.income_drift_young, np.where(age < 50, p.income_drift_mid, 0.0))
-    shock = p.income_shock_sd * rng.standard_normal(rows.size) - p.income_shock_sd**2 / 2
-    income = h.income[rows] * np.exp(drift + shock)
-    income *= np.where((age < 67) & (rng.random(rows.size) < p.job_loss_rate),
-                       JOB_LOSS_INCOME, 1.0)
-    income *= np.where(age == 67, p.retirement_income_ratio, 1.0)
+    age = np.minimum(h.age[rows], 120)
+    # Yearly factor by age: career drift, and the drop at retirement (67).
+    by_age = np.ones(121)
+    by_age[:35] = np.exp(p.income_drift_young)
+    by_age[35:50] = np.exp(p.income_drift_mid)
+    by_age[67] = p.retirement_income_ratio
+    sd = p.income_shock_sd
+    shock = np.exp(sd * rng.standard_normal(rows.size, dtype=np.float32) - sd**2 / 2)
+    income = h.income[rows] * by_age[age] * shock
+    lost = rng.random(rows.size, dtype=np.float32) < p.job_loss_rate
+    income[lost & (age < 67)] *= JOB_LOSS_INCOME
     h.income[rows] = np.maximum(income, np.where(h.size[rows] > 1, *INCOME_FLOOR[::-1]))
 
 

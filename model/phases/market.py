@@ -169,27 +169,33 @@ def _type_utility(p, ctx, types, segment, rent, buurt, single_family, allocation
     """The part of utility that depends on the dwelling and the chooser's type only.
 
     `types` is a column (all types x all dwellings) or one type per dwelling (elementwise)."""
-    cls, children, large = types // 4, (types // 2) % 2 == 1, types % 2 == 1
-    liv_weight = np.where(cls >= IncomeClass.MIDDLE, 1.0, 0.5).astype(np.float32)
-    status_pref = np.clip((cls - 1) / 3.0, 0.0, 1.0).astype(np.float32)
+    cls = TYPE_CLASS[types]
     if np.ndim(types) == 2:  # all types x all dwellings: gather rows, then columns
-        base = np.float32(p.beta_fit) * np.take(FIT32[cls[:, 0]], segment, axis=1)
+        base = np.take(FIT32[cls[:, 0]] * np.float32(p.beta_fit), segment, axis=1)
     else:
         base = np.float32(p.beta_fit) * FIT32[cls, segment]
-    base += liv_weight * ctx.liveability32[buurt]
-    base += status_pref * ctx.status32[buurt]
-    base += np.float32(p.beta_family_house) * (children & single_family)
+    base += TYPE_LIVEABILITY_WEIGHT[types] * ctx.liveability32[buurt]
+    base += TYPE_STATUS_WEIGHT[types] * ctx.status32[buurt]
+    base += np.float32(p.beta_family_house) * (TYPE_CHILDREN[types] & single_family)
     if allocation:
         # Passend toewijzen: the lowest class only below the aftoppingsgrens for its size.
         social = segment == S.CORP_SOCIAL
-        aftopping = np.where(large, rules.AFTOPPING_HIGH, rules.AFTOPPING_LOW)
-        forbidden = (cls == IncomeClass.LOW_PT) & social & (rent > aftopping)
+        forbidden = (cls == IncomeClass.LOW_PT) & social & (rent > TYPE_AFTOPPING[types])
         if p.daeb_free_share <= 0:
             forbidden |= (cls > IncomeClass.LOW_DAEB) & social
         base[forbidden] = -np.inf
     return base
 
 
+# Per chooser type: its class, whether it has children, its aftoppingsgrens (by size), and how
+# much liveability (half for the low classes) and buurt status (0, 0, 1/3, 2/3, 1 by class)
+# weigh in its choice.
+TYPE_CLASS = np.arange(N_TYPES) // 4
+TYPE_CHILDREN = (np.arange(N_TYPES) // 2) % 2 == 1
+TYPE_AFTOPPING = np.where(np.arange(N_TYPES) % 2 == 1, rules.AFTOPPING_HIGH,
+                          rules.AFTOPPING_LOW).astype(np.float32)
+TYPE_LIVEABILITY_WEIGHT = np.where(TYPE_CLASS >= IncomeClass.MIDDLE, 1.0, 0.5).astype(np.float32)
+TYPE_STATUS_WEIGHT = np.clip((TYPE_CLASS - 1) / 3.0, 0.0, 1.0).astype(np.float32)
 FIT32 = FIT.astype(np.float32)
 
 
@@ -223,24 +229,11 @@ def _vacancies(model) -> np.ndarray:
     return rows[d.occupant[rows] == VACANT]
 
 
-def _best(util: np.ndarray, dwellings: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
-    """The m highest utilities per row, in descending order, and their dwellings."""
-    util = util.copy()
-    rows = np.arange(util.shape[0])
-    top_u = np.empty((util.shape[0], m), dtype=util.dtype)
-    top_dw = np.empty((util.shape[0], m), dtype=dwellings.dtype)
-    for k in range(m):
-        best = util.argmax(axis=1)
-        top_u[:, k] = util[rows, best]
-        top_dw[:, k] = dwellings[rows, best]
-        util[rows, best] = -np.inf
-    return top_u, top_dw
-
-
 def _gumbel(rng, shape) -> np.ndarray:
-    """Standard Gumbel noise (the logit's random utility), in float32."""
-    u = rng.random(shape, dtype=np.float32)
-    return -np.log(-np.log(np.maximum(u, np.float32(1e-12))))
+    """Standard Gumbel noise (the logit's random utility), in float32: minus the log of a
+    standard exponential draw."""
+    draw = rng.standard_exponential(shape, dtype=np.float32)
+    return -np.log(np.maximum(draw, np.float32(1e-30)))  # a draw of exactly 0 would give inf
 
 
 def clear(model, ch: Choosers) -> int:
@@ -286,21 +279,27 @@ def clear(model, ch: Choosers) -> int:
             vac, j = vac[drawn], j.reshape(idx.size, -1)
         offer = _Offer(model, ctx, vac)
         util = utility(model, ctx, idx, offer, j) + _gumbel(rng, j.shape)
-        # Each chooser ranks its best few dwellings; who loses its first choice to a
-        # household with higher priority tries its next one within the same round.
-        top_u, top_dw = _best(util, offer.rows[j], TOP_CHOICES)
-
-        bidding = top_u[:, 0] > reservation[idx]
+        # Each chooser bids for its best dwelling; who is outbid by a household with higher
+        # priority tries its next best, up to TOP_CHOICES dwellings in one round.
+        pos = np.arange(idx.size)
+        best = util.argmax(axis=1)
+        best_u = util[pos, best]
+        bidding = best_u > reservation[idx]
         leaving = ~bidding & (out_u[idx] >= stay_u[idx]) & np.isfinite(out_u[idx])
         _leave(model, ch, idx[leaving])
         # A household that saw what the market offers and preferred its reservation has
-        # decided (stay or leave); who found nothing admissible and must move tries again.
-        settled = ~bidding & (np.isfinite(top_u[:, 0]) | np.isfinite(reservation[idx]))
+        # decided (stay or leave); a newcomer who found nothing admissible tries again.
+        settled = ~bidding & (np.isfinite(best_u) | np.isfinite(reservation[idx]))
         active[idx[settled]] = False
 
-        for r in range(TOP_CHOICES):
-            cand = np.flatnonzero(active[idx] & bidding & (top_u[:, r] > reservation[idx]))
-            targets = top_dw[cand, r]
+        cand = pos[bidding]
+        for choice in range(TOP_CHOICES):
+            if choice > 0:  # the outbid fall back on their next best dwelling
+                cand = cand[active[idx[cand]]]
+                util[cand, best[cand]] = -np.inf
+                best[cand] = util[cand].argmax(axis=1)
+                cand = cand[util[cand, best[cand]] > reservation[idx[cand]]]
+            targets = offer.rows[j[cand, best[cand]]]
             free = d.occupant[targets] == VACANT
             winners, homes = _resolve_bids(model, ctx, idx[cand[free]], targets[free])
             _move_in(model, ch, winners, homes)
@@ -330,7 +329,8 @@ def _resolve_bids(model, ctx: _Context, bidders: np.ndarray, targets: np.ndarray
     # highest bid, so a higher income usually wins.
     priority += np.where(social, 10.0 * ctx.urgent[bidders] + 0.05 * ctx.waiting[bidders], 0.0)
     priority += np.where(corporation, 0.0, np.log(ctx.income[bidders]))
-    order = np.lexsort((-priority, targets))
+    # Sort by dwelling, highest priority first (priority < 64, so one float key does it).
+    order = np.argsort(targets * 64.0 - priority, kind="stable")
     first = np.ones(order.size, dtype=bool)
     first[1:] = targets[order][1:] != targets[order][:-1]
     win = order[first]
