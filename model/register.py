@@ -1,9 +1,10 @@
 """Every parameter of the model, with unit, range, default and source.
 
 Grouped by the part of the model that reads it. "Assumption" in a source means no public
-figure was found and the value is a documented modelling choice, calibrated where a test
-says so (`python -m experiments.calibration` prints the figures). Levers (`lever=True`) are the policy knobs that the
-UI shows as sliders; the rest are assumptions a researcher can vary in sensitivity runs.
+figure was found and the value is a documented modelling choice, calibrated where the source
+says so (`python -m experiments.calibration` prints the calibration figures). Levers
+(`lever=True`) are the policy knobs that the UI shows as sliders; the rest are assumptions a
+researcher can vary in sensitivity runs.
 """
 
 from model.params import Param
