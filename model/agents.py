@@ -65,6 +65,19 @@ class Household(mesa.Agent):
         return int(self._h.age[self.row])
 
     @property
+    def life_stage(self) -> str:
+        """A reading of age and household type: 'young single' (under 30), 'single',
+        'couple', 'single parent', 'family' (two adults with children) or 'senior' (65+)."""
+        h, r = self._h, self.row
+        if h.size[r] > h.adults[r]:
+            return "family" if h.adults[r] == 2 else "single parent"
+        if h.age[r] >= 65:
+            return "senior"
+        if h.adults[r] == 2:
+            return "couple"
+        return "young single" if h.age[r] < 30 else "single"
+
+    @property
     def vulnerable(self) -> bool:
         return bool(self._h.vulnerable[self.row])
 

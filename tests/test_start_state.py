@@ -118,6 +118,8 @@ def test_households_are_mesa_agents(model):
     a = agents.to_list()[0]
     assert a.income_class in INCOME_CLASSES and a.size >= 1 and a.segment is not None
     assert model.household_agent(a.unique_id) is a
+    stages = {x.life_stage for x in agents.to_list()[:3000]}
+    assert {"young single", "single", "couple", "family", "single parent", "senior"} <= stages
 
 
 def test_vulnerable_households_follow_social_assistance(model, city):
