@@ -44,8 +44,6 @@ SEGMENTS = (
     "own_3",
     "own_4",
 )
-RENTAL_SEGMENTS = (Segment.CORP_SOCIAL, Segment.CORP_MIDDLE, Segment.PRIVATE_CHEAP,
-                   Segment.PRIVATE_FREE)
 OWNER_SEGMENTS = (Segment.OWN_1, Segment.OWN_2, Segment.OWN_3, Segment.OWN_4)
 
 
@@ -57,7 +55,6 @@ class Owner(IntEnum):
     OWNER_OCCUPIER = 2
 
 
-OWNERS = ("corporation", "private_landlord", "owner_occupier")
 SEGMENT_OWNER = (0, 0, 1, 1, 2, 2, 2, 2)  # Owner code of each Segment
 
 

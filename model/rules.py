@@ -31,7 +31,6 @@ MIDDLE_RENT_CEILING = 1_157.95  # 186 WWS points, after the July 2024 indexation
 
 # --- Purchase (Rijksoverheid 25-10-2023) ---
 AFFORDABLE_PURCHASE_PRICE = 390_000.0  # betaalbare-koop limit 2024
-NHG_LIMIT = 435_000.0
 
 # --- Owner-occupied WOZ price classes (bounds in euros; see docs/ODD.md) ---
 # Class 3 ends at the affordable-purchase limit, so own_4 is "above betaalbare koop".

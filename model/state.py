@@ -94,9 +94,6 @@ class Households(Table):
     }
     FILL = {"dwelling": NO_DWELLING, "moved": -1}
 
-    def children(self, rows: np.ndarray) -> np.ndarray:
-        return self.size[rows] - self.adults[rows]
-
 
 class Dwellings(Table):
     """Dwelling state. Rents are monthly; WOZ values in euros; codes per model.categories."""
