@@ -10,8 +10,6 @@ households against thousands of dwellings at once.
 
 import numpy as np
 
-from model.categories import IncomeClass
-
 # --- Income limits, gross yearly household income (Aedes 2024; Woonbond 2024; vision Table 1) ---
 PASSEND_LIMIT_SINGLE = 27_725.0  # passend toewijzen, one person below AOW age
 PASSEND_LIMIT_MULTI = 37_625.0  # passend toewijzen, two or more persons
@@ -46,13 +44,11 @@ def income_class(income: np.ndarray, size: np.ndarray) -> np.ndarray:
     """Table 1 income class (0-4) of each household, from its income and size."""
     income = np.asarray(income, dtype=np.float64)
     multi = is_multi_person(size)
-    passend = np.where(multi, PASSEND_LIMIT_MULTI, PASSEND_LIMIT_SINGLE)
-    daeb = np.where(multi, DAEB_LIMIT_MULTI, DAEB_LIMIT_SINGLE)
-    cls = np.full(income.shape, IncomeClass.HIGH, dtype=np.int8)
-    cls[income <= AFFORDABLE_PURCHASE_INCOME] = IncomeClass.HIGH_AFFORD
-    cls[income <= MIDDLE_LIMIT] = IncomeClass.MIDDLE
-    cls[income <= daeb] = IncomeClass.LOW_DAEB
-    cls[income <= passend] = IncomeClass.LOW_PT
+    # The class is the number of class limits the income lies above.
+    cls = (income > np.where(multi, PASSEND_LIMIT_MULTI, PASSEND_LIMIT_SINGLE)).astype(np.int8)
+    cls += income > np.where(multi, DAEB_LIMIT_MULTI, DAEB_LIMIT_SINGLE)
+    cls += income > MIDDLE_LIMIT
+    cls += income > AFFORDABLE_PURCHASE_INCOME
     return cls
 
 

@@ -109,13 +109,17 @@ class Dwellings(Table):
         "single_family": np.bool_,
         "occupant": np.int64,  # row in Households, or VACANT
         "built": np.int16,  # year built (0 = before the start)
+        "cost": np.float64,  # housing cost a year (set by set_costs)
     }
     FILL = {"occupant": VACANT}
 
-    def yearly_cost(self, rows: np.ndarray, owner_cost_rate: float) -> np.ndarray:
-        """Housing cost a year: rent x 12, or the WOZ value x the user cost of owning."""
+    def set_costs(self, rows: np.ndarray, owner_cost_rate: float) -> None:
+        """Housing cost a year: rent x 12, or the WOZ value x the user cost of owning. Kept
+        as a column because prices do not change; call it when a dwelling is made or
+        changed."""
         owned = self.segment[rows] >= OWN_SEGMENT_START
-        return np.where(owned, self.woz[rows] * owner_cost_rate, self.rent[rows] * 12.0)
+        self.cost[rows] = np.where(owned, self.woz[rows] * owner_cost_rate,
+                                   self.rent[rows] * 12.0)
 
 
 @dataclass

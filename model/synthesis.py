@@ -178,6 +178,7 @@ def build_dwellings(city: City, params: Params, rng: np.random.Generator,
     segment[own] = S.OWN_1 + rules.woz_class(d.woz[rows][own])
     d.segment[rows] = segment
     d.rent[rows] = rent
+    d.set_costs(rows, params.owner_cost_rate)
     return d
 
 

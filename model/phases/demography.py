@@ -25,6 +25,11 @@ YOUNG_INCOME_MEDIAN = 21_000.0  # a young adult leaving home
 VULNERABLE_AFTER_SEPARATION = 0.15  # share of low-income separations that end vulnerable
 
 
+def _some(rng, rows: np.ndarray, probability: float) -> np.ndarray:
+    """The rows for which an event with this yearly probability happens."""
+    return rows[rng.random(rows.size, dtype=np.float32) < probability]
+
+
 def death_probability(age: np.ndarray, scale: float) -> np.ndarray:
     """Yearly death probability by age: a Gompertz curve through Dutch life tables."""
     return np.minimum(GOMPERTZ[np.minimum(age, GOMPERTZ.size - 1)] * scale, 0.6)
@@ -54,9 +59,8 @@ def deaths_and_care(model) -> None:
     _end_households(model, rows[ends], "death")
 
     rows = h.rows()
-    care = (h.size[rows] == 1) & (h.age[rows] >= 80) & (rng.random(rows.size)
-                                                        < p.to_care_rate_80plus)
-    _end_households(model, rows[care], "care_home")
+    care = _some(rng, rows[(h.size[rows] == 1) & (h.age[rows] >= 80)], p.to_care_rate_80plus)
+    _end_households(model, care, "care_home")
 
 
 def ageing_and_income(model) -> None:
@@ -84,7 +88,8 @@ def births(model) -> None:
     h, p, rng = model.households, model.params, model.rng
     rows = h.rows()
     fertile = (h.adults[rows] == 2) & (h.age[rows] >= 22) & (h.age[rows] <= 42)
-    born = rows[fertile & (h.size[rows] < 7) & (rng.random(rows.size) < p.birth_rate)]
+    candidates = rows[fertile & (h.size[rows] < 7)]
+    born = _some(rng, candidates, p.birth_rate)
     h.size[born] += 1
 
 
@@ -106,7 +111,7 @@ def separations(model) -> Choosers:
     """Couples split: the partner who leaves forms a new household that needs a dwelling."""
     h, p, rng = model.households, model.params, model.rng
     rows = h.rows()
-    split = rows[(h.adults[rows] == 2) & (rng.random(rows.size) < p.separation_rate)]
+    split = _some(rng, rows[h.adults[rows] == 2], p.separation_rate)
     income = h.income[split].copy()
     h.adults[split] = 1
     h.size[split] -= 1
@@ -123,7 +128,7 @@ def children_leaving_home(model) -> Choosers:
     h, p, rng = model.households, model.params, model.rng
     rows = h.rows()
     has_adult_child = (h.size[rows] > h.adults[rows]) & (h.age[rows] >= 42)
-    parents = rows[has_adult_child & (rng.random(rows.size) < p.leave_home_rate)]
+    parents = _some(rng, rows[has_adult_child], p.leave_home_rate)
     h.size[parents] -= 1
     n = parents.size
     age = rng.integers(18, 26, n)
@@ -147,9 +152,8 @@ def partnering(model) -> None:
     h, p, rng = model.households, model.params, model.rng
     rows = h.rows()
     single = (h.size[rows] == 1) & (h.age[rows] >= 20) & (h.age[rows] < 50)
-    seeking = rows[single & (h.dwelling[rows] >= 0) & (rng.random(rows.size)
-                                                       < p.partnering_rate)]
-    seeking = rng.permutation(seeking)
+    seeking = rng.permutation(_some(rng, rows[single & (h.dwelling[rows] >= 0)],
+                                    p.partnering_rate))
     pairs = seeking.size // 2
     hosts, movers = seeking[:pairs], seeking[pairs: 2 * pairs]
     h.adults[hosts] = 2

@@ -46,7 +46,7 @@ def move_probabilities(model, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     prob *= strongest
     reason = np.where(strongest > 1.0, REASON["neighbourhood"], REASON["life_stage"]).astype(
         np.int8)
-    cost = d.yearly_cost(dw, p.owner_cost_rate)
+    cost = d.cost[dw]
     for name, applies, multiplier in (
         ("crowded", h.size[rows] > d.rooms[dw], p.move_multiplier_crowded),
         ("unaffordable", cost > UNAFFORDABLE_SHARE * h.income[rows],

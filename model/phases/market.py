@@ -144,8 +144,7 @@ class _Offer:
         owned = segment >= S.OWN_1
         private = (segment == S.PRIVATE_CHEAP) | (segment == S.PRIVATE_FREE)
         self.rooms = d.rooms[rows].astype(np.float32)
-        self.yearly_cost = np.where(owned, woz * np.float32(p.owner_cost_rate),
-                                    rent * np.float32(12.0))
+        self.yearly_cost = d.cost[rows].astype(np.float32)
         # Lowest income a private landlord accepts; highest-priced home a mortgage reaches.
         self.income_needed = np.where(private, rent * np.float32(12.0 * p.landlord_income_multiple),
                                       np.float32(0.0))

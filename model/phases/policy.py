@@ -36,6 +36,7 @@ def build(model, segments: np.ndarray, buurten: np.ndarray) -> np.ndarray:
     d.single_family[rows] = owned
     d.rooms[rows] = np.where(owned, 4, 3)
     d.built[rows] = model.year
+    d.set_costs(rows, model.params.owner_cost_rate)
     model.flows.built += int(rows.size)
     return rows
 
