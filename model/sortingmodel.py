@@ -70,8 +70,10 @@ class SortingModel(mesa.Model):
                  params: Params | None = None, data_dir: str | Path | None = None, **overrides):
         super().__init__(rng=rng)
         if params is None:
-            params = make_params(load_scenario(scenario).params if scenario else None)
-            self.scenario_name = load_scenario(scenario).name if scenario else "default"
+            loaded = load_scenario(scenario) if scenario else None
+            params = make_params(loaded.params if loaded else None,
+                                 where=str(loaded.path) if loaded else "")
+            self.scenario_name = loaded.name if loaded else "default"
         else:
             self.scenario_name = "custom"
         self.params = params.replace(**overrides) if overrides else params
