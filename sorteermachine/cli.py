@@ -71,10 +71,13 @@ def cmd_run(args) -> int:
     write_results(model, args.out, name, args.seed, ledger=args.ledger,
                         extra_files=extra)
     if not args.quiet:
-        last = model.city_rows[-1]
+        first, last = model.city_rows[0], model.city_rows[-1]
         print(f"{name}, seed {args.seed}, {params.start_year}-{model.year}, scale "
-              f"{params.scale:g}: {last['households']:,} households, D {last['dissimilarity']:.3f}"
-              f", H {last['theil_h']:.3f} ({time.perf_counter() - started:.1f} s)")
+              f"{params.scale:g}: {last['households']:,} households "
+              f"({time.perf_counter() - started:.1f} s)")
+        print(f"segregation of low against high incomes over the wijken (dissimilarity, "
+              f"0 = evenly spread, 1 = fully apart): {first['dissimilarity']:.3f} in "
+              f"{params.start_year}, {last['dissimilarity']:.3f} in {model.year}")
         print(f"results in {args.out}/ (city.csv, wijken.csv, buurten.csv"
               + (", report.html" if not args.no_report else "") + ")")
     return 0
