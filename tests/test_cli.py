@@ -32,8 +32,8 @@ CITY_COLUMNS = ["year", "households", "inhabitants", "dwellings", "vacant_dwelli
                 "moran_low", *HH]
 WIJK_COLUMNS = ["year", "wijk_code", "wijk_name", "dwellings", "households", "corp_share",
                 "low_income_share", "vulnerable_share", *HH]
-BUURT_COLUMNS = ["year", "buurt_code", "wijk_code", "dwellings", "households", "corp_share",
-                 *HH]
+BUURT_COLUMNS = ["year", "buurt_code", "buurt_name", "wijk_code", "dwellings", "households",
+                 "inhabitants", "corp_share", *HH]
 RESULT_FILES = {"city.csv", "wijken.csv", "buurten.csv", "run.json", "scenario.toml"}
 TABLES = ("city.csv", "wijken.csv", "buurten.csv")
 QUICK = ["--scale", "0.1", "--until", "2026"]
@@ -172,6 +172,8 @@ def test_run_2024_writes_the_results_folder(runs):
     buurten = pd.read_csv(out / "buurten.csv")
     assert len(buurten) == 57 and set(BUURT_COLUMNS) <= set(buurten.columns)
     assert buurten["households"].sum() == row["households"]
+    assert buurten["inhabitants"].sum() == row["inhabitants"]
+    assert buurten["buurt_name"].notna().all() and buurten["buurt_name"].is_unique
 
     meta = json.loads((out / "run.json").read_text())
     assert meta["seed"] == 5 and meta["scenario"] == "base"

@@ -145,9 +145,11 @@ def record(model) -> None:
     model.buurt_rows.append({
         "year": np.full(city.n_buurten, model.year),
         "buurt_code": city.buurt_codes,
+        "buurt_name": city.buurt_names,
         "wijk_code": city.wijk_codes[city.buurt_wijk],
         "dwellings": dwellings_b,
         "households": hh_b,
+        "inhabitants": census.persons.astype(np.int64),
         "vacant_dwellings": vacant_b.astype(np.int64),
         "corp_share": metrics.share(corp_b, dwellings_b),
         "low_income_share": metrics.share(buurt_cls[:, 0], hh_b),
