@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model import SortingModel
+from model import SortingModel, metrics
 from model.categories import INCOME_CLASSES, OWNER_SEGMENTS, Owner
 from model.categories import Segment as S
 from model.city import load_city
@@ -79,6 +79,19 @@ def test_low_income_share_follows_cbs_indicator(model):
     known = ref.notna() & (w["households"] >= 100)
     assert known.sum() >= 19
     assert spearman(w["low_income_share"][known], ref[known]) >= 0.8
+
+
+def test_low_incomes_cluster_over_wijken_as_little_as_in_cbs_data(model):
+    """Moran's I of the low-income share over adjacent wijken: the CBS indicator shows almost
+    no spatial clustering in Heerlen (+0.04); the start state must not invent any."""
+    w = model.wijk_frame().set_index("wijk_code").loc[model.city.wijk_codes]
+    ref = model.city.wijken.set_index("wijk_code").loc[model.city.wijk_codes, "pct_low_income"]
+    big = (w["dwellings"] >= 100).to_numpy() & ref.notna().to_numpy()
+    weights = metrics.adjacency_matrix(model.city.wijk_graph, list(w.index[big]))
+    cbs = metrics.morans_i(ref.to_numpy(float)[big], weights)
+    simulated = metrics.morans_i(w["low_income_share"].to_numpy(float)[big], weights)
+    assert abs(cbs - 0.037) < 0.01
+    assert abs(simulated - cbs) < 0.15
 
 
 def test_three_quarters_of_owner_homes_in_two_lowest_price_classes(model):
