@@ -68,8 +68,7 @@ def cmd_run(args) -> int:
         from viz.report import write_report
 
         extra["report.html"] = lambda path: write_report(model, path, name, args.seed)
-    write_results(model, args.out, name, args.seed, ledger=args.ledger,
-                        extra_files=extra)
+    write_results(model, args.out, name, args.seed, ledger=args.ledger, extra_files=extra)
     if not args.quiet:
         first, last = model.city_rows[0], model.city_rows[-1]
         print(f"{name}, seed {args.seed}, {params.start_year}-{model.year}, scale "
@@ -78,8 +77,10 @@ def cmd_run(args) -> int:
         print(f"segregation of low against high incomes over the wijken (dissimilarity, "
               f"0 = evenly spread, 1 = fully apart): {first['dissimilarity']:.3f} in "
               f"{params.start_year}, {last['dissimilarity']:.3f} in {model.year}")
-        print(f"results in {args.out}/ (city.csv, wijken.csv, buurten.csv"
-              + (", report.html" if not args.no_report else "") + ")")
+        files = ["city.csv", "wijken.csv", "buurten.csv", *extra]
+        if args.ledger:
+            files.append("ledger.csv.gz")
+        print(f"results in {args.out}/ ({', '.join(files)})")
     return 0
 
 

@@ -218,6 +218,15 @@ def test_summary_is_printed_unless_quiet(tmp_path, capsys):
     assert rc == 0 and out == "" and err == ""
 
 
+def test_summary_names_the_files_written(tmp_path, capsys):
+    rc, out, _ = cli(capsys, "run", "--ledger", *QUICK, "--out", tmp_path / "r")
+    assert rc == 0
+    listed = out.split("results in ")[1].split("(")[1].rstrip(")\n").split(", ")
+    written = {p.name for p in (tmp_path / "r").iterdir()} - {"run.json", "scenario.toml"}
+    assert set(listed) == written == {"city.csv", "wijken.csv", "buurten.csv", "report.html",
+                                      "ledger.csv.gz"}
+
+
 def test_set_values_reach_the_run(tmp_path):
     out = run_quiet(tmp_path / "r", "--until", 2024, "--scale", 0.2,
                     "--set", "construction=demand",
