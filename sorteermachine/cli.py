@@ -11,6 +11,7 @@ with a message naming the field and what is allowed, exit code 2, and nothing wr
 """
 
 import argparse
+import os
 import sys
 import time
 import tomllib
@@ -189,6 +190,11 @@ def main(argv: list[str] | None = None) -> int:
     except (ParameterError, ScenarioError, DataError, OutputError) as exc:
         print(f"sorteermachine: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # The reader stopped early (`sorteermachine params | head`): not an error of ours.
+        # Point stdout at /dev/null so Python's exit flush does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":
