@@ -190,6 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ParameterError, ScenarioError, DataError, OutputError) as exc:
         print(f"sorteermachine: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("\nsorteermachine: interrupted; no results written", file=sys.stderr)
+        return 130
     except BrokenPipeError:
         # The reader stopped early (`sorteermachine params | head`): not an error of ours.
         # Point stdout at /dev/null so Python's exit flush does not raise again.

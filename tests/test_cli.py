@@ -685,3 +685,16 @@ def test_missing_required_arguments_are_usage_errors(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["run", "--seed", "x", "--out", "r"])
     assert exc.value.code == 2
+
+
+def test_interrupted_run_says_so_and_leaves_nothing(tmp_path, monkeypatch, capsys):
+    """Ctrl-C while the results are written: exit 130, a plain message, no folder."""
+    import experiments.single as single
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(single, "scenario_toml", interrupted)
+    rc, out, err = cli(capsys, "run", "--no-report", *QUICK, "--out", tmp_path / "r")
+    assert rc == 130 and "interrupted; no results written" in err
+    assert "Traceback" not in err and list(tmp_path.iterdir()) == []
