@@ -84,11 +84,11 @@ class SortingModel(mesa.Model):
         self._handle_uid = np.empty(0, dtype=np.int64)  # uid each handle was made for
         assign_ids(self, self.households.rows())
         self.ledger = Ledger()
-        self.flows = YearFlows()
+        self.flows = YearFlows()  # this year's counters
+        self.previous_flows = None  # last year's: what this year's deciding phases read
         self.intent = None  # set by the intentions phase: who wants to move this year
         self.formed = None  # set by demography: new households that need a dwelling
         self.newcomers = None  # set by migration: candidate households from outside
-        self.unmet_demand = 0  # households the path asked for that found no dwelling
         self.buurt_status = None  # set by the market: each buurt's income status this year
         self.census = None  # set by the census phase: count tables per buurt
         self.start_households = self.households.count()
@@ -98,11 +98,12 @@ class SortingModel(mesa.Model):
         self.wijk_rows: list[dict] = []
         self.buurt_rows: list[dict] = []
         indicators.record(self)
+        self.flows = None  # the start state has no year before it
 
     def step(self) -> None:
         """One year: run every phase in order."""
         self.year += 1
-        self.flows = YearFlows()
+        self.previous_flows, self.flows = self.flows, YearFlows()
         for phase in PHASES:
             phase(self)
 

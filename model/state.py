@@ -5,7 +5,7 @@ and reused by newcomers through a free list; the arrays double in size when full
 household never copies per agent. Phases read and write these arrays directly, vectorised.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -125,9 +125,14 @@ class Dwellings(Table):
 @dataclass
 class YearFlows:
     """Counters of one year that the ledger does not hold: lettings under the allocation
-    rules (to check the DAEB and passend-toewijzen rules) and dwellings built."""
+    rules (to check the DAEB and passend-toewijzen rules), dwellings built, and what next
+    year's deciding phases read of this one (departures, unmet demand): they read it here,
+    in model state, never from the output rows."""
 
     built: int = 0
+    departures: int = 0  # residents who left the city in the market
+    unmet_demand: int = 0  # households the path asked for that found no dwelling
+    unmet_by_class: np.ndarray = field(default_factory=lambda: np.zeros(5, dtype=np.int64))
     corp_lettings: int = 0  # corporation social dwellings let this year
     corp_lettings_above_daeb: int = 0  # ... to households above the DAEB income limit
     corp_lettings_passend: int = 0  # ... to households within the passend-toewijzen limit

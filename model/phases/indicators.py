@@ -108,7 +108,7 @@ def record(model) -> None:
     row["moves_within"] = int((event == EVENT["move"]).sum())
     row["formed"] = int((event == EVENT["form"]).sum())
     row["dissolved"] = int((event == EVENT["dissolve"]).sum())
-    row["unmet_demand"] = int(model.unmet_demand)
+    row["unmet_demand"] = int(model.flows.unmet_demand)
     row["unplaced_searches"] = int((event == EVENT["unplaced"]).sum())
     row["built"] = int(model.flows.built)
     f = model.flows

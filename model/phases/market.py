@@ -314,6 +314,8 @@ def clear(model, ch: Choosers) -> int:
     _leave(model, ch, must_go)
     unmet = rest[ch.newcomer[rest]]
     model.ledger.record(model, "unplaced", ch.reason[unmet], ch.rows[unmet])
+    model.flows.unmet_by_class += np.bincount(model.households.cls[ch.rows[unmet]],
+                                              minlength=model.flows.unmet_by_class.size)
     model.drop_households(ch.rows[unmet])
     return int(unmet.size)
 
@@ -390,5 +392,6 @@ def _leave(model, ch: Choosers, idx: np.ndarray) -> None:
         return
     model.ledger.record(model, "leave", ch.reason[idx], ch.rows[idx], ch.origin_dwelling[idx],
                         None)
+    model.flows.departures += int(idx.size)
     model.drop_households(ch.rows[idx])
 

@@ -69,8 +69,8 @@ def draw_newcomers(model, n: int) -> np.ndarray:
 def expected_departures(model) -> int:
     """Residents expected to leave in this year's market: last year's count (or 3% of
     households in the first year)."""
-    if model.steps > 1:
-        return int(model.city_rows[-1]["out_total"])
+    if model.previous_flows is not None:
+        return model.previous_flows.departures
     return int(round(0.03 * model.households.count()))
 
 
@@ -103,7 +103,6 @@ def top_up(model) -> None:
     target = target_households(model, model.year)
     tolerance = 0 if model.year >= LAST_YEAR else TOP_UP_TOLERANCE * model.households.count()
     gap = int(round(target - model.households.count()))
-    model.unmet_demand = 0
     if gap <= tolerance:
         return
     for _ in range(TOP_UP_PASSES):
@@ -112,4 +111,4 @@ def top_up(model) -> None:
         gap = int(round(target - model.households.count()))
         if gap <= 0 or placed_all_it_could:
             break
-    model.unmet_demand = max(gap, 0)
+    model.flows.unmet_demand = max(gap, 0)

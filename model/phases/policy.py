@@ -11,7 +11,6 @@ import numpy as np
 
 from model.categories import SEGMENT_OWNER, Owner
 from model.categories import Segment as S
-from model.ledger import EVENT
 from model.synthesis import largest_remainder
 
 # The segment built for an unplaced household of each income class.
@@ -44,11 +43,12 @@ def build(model, segments: np.ndarray, buurten: np.ndarray) -> np.ndarray:
 def construction_to_demand(model) -> None:
     """Build for last year's unmet demand and to keep a minimum vacancy."""
     p, d = model.params, model.dwellings
-    last = model.ledger.arrays(model.year - 1)
-    unplaced = last["income_class"][last["event"] == EVENT["unplaced"]].astype(np.int64)
+    last = model.previous_flows
+    if last is None:
+        return
     # Build for last year's unmet demand, in the income mix of who found nothing.
-    mix = np.bincount(unplaced, minlength=len(SEGMENT_FOR_CLASS))
-    unmet = model.city_rows[-1]["unmet_demand"] if model.city_rows else 0
+    mix = last.unmet_by_class
+    unmet = last.unmet_demand
     classes = np.repeat(np.arange(mix.size), largest_remainder(mix, unmet)) if mix.sum() else []
     drows = d.rows()
     shortfall = max(int(MIN_VACANCY * drows.size - (d.occupant[drows] < 0).sum()), 0)
