@@ -39,12 +39,19 @@ class Param:
     source: str
     doc: str
     label_nl: str = ""
+    label_en: str = ""
     low: float | None = None
     high: float | None = None
     choices: tuple[str, ...] | None = None
     length: int | None = None
     vector_sum: float | None = None
     lever: bool = False
+
+    def label(self, language: str = "en") -> str:
+        """A short label for sliders and tables, in English ('en') or Dutch ('nl'); the
+        parameter's name, made readable, where none is given."""
+        text = self.label_nl if language == "nl" else self.label_en
+        return text or self.label_en or self.name.replace("_", " ").capitalize()
 
     def allowed(self) -> str:
         """Human-readable description of the allowed values, for error messages and docs."""

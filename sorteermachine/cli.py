@@ -16,14 +16,8 @@ import sys
 import time
 import tomllib
 
-from experiments.single import (
-    LAST_YEAR,
-    OutputError,
-    check_out_dir,
-    resolve_params,
-    run,
-    write_results,
-)
+from experiments.results import OutputError, RunResults, check_out_dir
+from experiments.single import LAST_YEAR, resolve_params, run
 from model.city import DataError, load_city
 from model.params import ParameterError, make_params
 from model.register import REGISTER
@@ -64,12 +58,13 @@ def cmd_run(args) -> int:
                 on_year=lambda year: bar.update(1) if bar else None)
     if bar:
         bar.close()
+    results = RunResults.from_model(model, name, args.seed, ledger=args.ledger)
     extra = {}
     if not args.no_report:
         from viz.report import write_report
 
-        extra["report.html"] = lambda path: write_report(model, path, name, args.seed)
-    write_results(model, args.out, name, args.seed, ledger=args.ledger, extra_files=extra)
+        extra["report.html"] = lambda path: write_report(results, path)
+    results.save(args.out, extra_files=extra)
     if not args.quiet:
         first, last = model.city_rows[0], model.city_rows[-1]
         print(f"{name}, seed {args.seed}, {params.start_year}-{model.year}, scale "
@@ -78,9 +73,7 @@ def cmd_run(args) -> int:
         print(f"segregation of low against high incomes over the wijken (dissimilarity, "
               f"0 = evenly spread, 1 = fully apart): {first['dissimilarity']:.3f} in "
               f"{params.start_year}, {last['dissimilarity']:.3f} in {model.year}")
-        files = ["city.csv", "wijken.csv", "buurten.csv", *extra]
-        if args.ledger:
-            files.append("ledger.csv.gz")
+        files = [*results.files(), *extra]
         print(f"results in {args.out}/ ({', '.join(files)})")
     return 0
 

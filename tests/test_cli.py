@@ -1,4 +1,5 @@
-"""The `sorteermachine` command line (sorteermachine/cli.py, experiments/single.py).
+"""The `sorteermachine` command line (sorteermachine/cli.py, experiments/single.py,
+experiments/results.py).
 
 Most tests call the CLI in-process through `sorteermachine.cli.main([...])`, which returns the
 exit code; a few run the installed console script as a real subprocess. Runs are kept short
@@ -222,9 +223,9 @@ def test_summary_names_the_files_written(tmp_path, capsys):
     rc, out, _ = cli(capsys, "run", "--ledger", *QUICK, "--out", tmp_path / "r")
     assert rc == 0
     listed = out.split("results in ")[1].split("(")[1].rstrip(")\n").split(", ")
-    written = {p.name for p in (tmp_path / "r").iterdir()} - {"run.json", "scenario.toml"}
+    written = {p.name for p in (tmp_path / "r").iterdir()}
     assert set(listed) == written == {"city.csv", "wijken.csv", "buurten.csv", "report.html",
-                                      "ledger.csv.gz"}
+                                      "ledger.csv.gz", "run.json", "scenario.toml"}
 
 
 def test_set_values_reach_the_run(tmp_path):
@@ -689,12 +690,12 @@ def test_missing_required_arguments_are_usage_errors(capsys):
 
 def test_interrupted_run_says_so_and_leaves_nothing(tmp_path, monkeypatch, capsys):
     """Ctrl-C while the results are written: exit 130, a plain message, no folder."""
-    import experiments.single as single
+    import experiments.results as results
 
     def interrupted(*args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(single, "scenario_toml", interrupted)
+    monkeypatch.setattr(results, "scenario_toml", interrupted)
     rc, out, err = cli(capsys, "run", "--no-report", *QUICK, "--out", tmp_path / "r")
     assert rc == 130 and "interrupted; no results written" in err
     assert "Traceback" not in err and list(tmp_path.iterdir()) == []

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import numpy as np
 import pytest
 
-from experiments.single import model_version
+from experiments.results import RunResults, model_version
 from model import SortingModel
 from viz import report, svg
 
@@ -114,7 +114,7 @@ def start_model():
 
 @pytest.fixture(scope="module")
 def html(model):
-    return report.build_report(model, "base", 7)
+    return report.build_report(RunResults.from_model(model, "base", 7))
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +124,7 @@ def page(html):
 
 @pytest.fixture(scope="module")
 def start_html(start_model):
-    return report.build_report(start_model, "base", 1)
+    return report.build_report(RunResults.from_model(start_model, "base", 1))
 
 
 # --- structure ------------------------------------------------------------------------------
@@ -169,7 +169,7 @@ def test_run_facts_source_and_changed_parameters(html, model):
 
 
 def test_text_from_outside_is_escaped(model):
-    text = report.build_report(model, '<script>alert("x")</script>', 1)
+    text = report.build_report(RunResults.from_model(model, '<script>alert("x")</script>', 1))
     assert "<script>" not in text
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in text
     assert Page(text).errors == []
@@ -177,8 +177,9 @@ def test_text_from_outside_is_escaped(model):
 
 def test_write_report_writes_the_page(model, tmp_path):
     path = tmp_path / "report.html"
-    report.write_report(model, path, "base", 7)
-    assert path.read_text(encoding="utf-8") == report.build_report(model, "base", 7)
+    report.write_report(RunResults.from_model(model, "base", 7), path)
+    results = RunResults.from_model(model, "base", 7)
+    assert path.read_text(encoding="utf-8") == report.build_report(results)
 
 
 # --- headline -------------------------------------------------------------------------------

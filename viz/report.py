@@ -162,30 +162,31 @@ def _one_year_note(years: list[int]) -> str:
     return f"Only {years[0]} was simulated: no trend to show yet." if len(years) == 1 else ""
 
 
-def _header(model, scenario_name: str, seed: int, years: list[int]) -> str:
+def _header(results, years: list[int]) -> str:
     """Title, the facts that identify the run, and the parameters that differ from the
     defaults (so a reader can tell two reports apart and repeat the run)."""
-    from experiments.single import model_version
-
-    p = model.params
+    p, city = results.params, results.geography
+    scenario_name, seed = results.scenario, results.seed
     scale = float(p.scale)
     scale_text = "1 (the whole city)" if scale >= 1 else f"{scale:g} ({scale:.0%} of the city)"
     period = f"{years[0]}–{years[-1]}" if len(years) > 1 else f"{years[0]} (start year only)"
     facts = [("Scenario", scenario_name), ("Seed", str(seed)), ("Years", period),
-             ("Scale", scale_text), ("Model version", f"sorteermachine {model_version()}")]
+             ("Scale", scale_text),
+             ("Model version", f"sorteermachine {results.meta.get('version', 'unknown')}")]
     description = _scenario_description(scenario_name)
     rows = "".join(f"<div><dt>{esc(k)}</dt><dd>{esc(v)}</dd></div>" for k, v in facts)
-    out = [f"<header><h1>Heerlen housing market simulation: {esc(scenario_name)}</h1>",
+    out = [f"<header><h1>{esc(city.name)} housing market simulation: "
+           f"{esc(scenario_name)}</h1>",
            '<p class="sub">Run report of the sorteermachine, an agent-based model of how '
-           "Heerlen's housing market sorts households of five income classes over its 23 "
-           "wijken and 57 buurten.</p>",
+           f"{esc(city.name)}'s housing market sorts households of five income classes over "
+           f"its {city.n_wijken} wijken and {city.n_buurten} buurten.</p>",
            f'<dl class="facts">{rows}</dl>']
     if description:
         out.append(f'<p class="scenario">{esc(description)}</p>')
     if scale < 1:
         out.append(f'<p class="notice">This run simulates {scale:.0%} of the city. Counts '
                    f"(households, inhabitants, flows) are for that sample: multiply by "
-                   f"{1 / scale:.3g} for Heerlen as a whole. Shares and indices need no "
+                   f"{1 / scale:.3g} for {esc(city.name)} as a whole. Shares and indices need no "
                    "correction.</p>")
     out.append(_changed_parameters(p))
     out.append("</header>")
@@ -383,10 +384,10 @@ def _pct_fmt(digits: int):
 
 
 # --- 3. maps --------------------------------------------------------------------------------
-def _maps(model, wf: pd.DataFrame) -> str:
+def _maps(results, wf: pd.DataFrame) -> str:
     """Corporation share against the vision's band, and the low-income share, per wijk in
     the last year, on the map of Heerlen with its neighbours in grey."""
-    city = model.city
+    city = results.geography
     shapes = _shapes(city.geojson_path("wijken"))
     year = int(wf["year"].max())
     last = wf[wf["year"] == year].set_index("wijk_code")
@@ -583,12 +584,12 @@ def _population(cf: pd.DataFrame) -> str:
 
 
 # --- 7. wijk table --------------------------------------------------------------------------
-def _wijk_table(model, wf: pd.DataFrame) -> str:
+def _wijk_table(results, wf: pd.DataFrame) -> str:
     """The wijken of the last year, those with the most low-income households first."""
     year = int(wf["year"].max())
     last = wf[wf["year"] == year].sort_values("low_income_share", ascending=False,
                                               na_position="last")
-    numbers = _wijk_numbers(model.city)
+    numbers = _wijk_numbers(results.geography)
     rows = []
     for r in last.itertuples():
         status = band_status(float(r.corp_share), float(r.dwellings))
@@ -702,33 +703,34 @@ def _footer(years: list[int]) -> str:
             f"{years[0]}–{years[-1]}.</p></footer>")
 
 
-def build_report(model, scenario_name: str, seed: int) -> str:
-    """The whole page as one string (kept apart from writing it, so tests need no files)."""
-    cf = model.city_frame()
-    wf = model.wijk_frame()
+def build_report(results) -> str:
+    """The whole page for one run's `RunResults`, as one string (kept apart from writing
+    it, so tests need no files)."""
+    cf = results.city.copy()
+    wf = results.wijken.copy()
     # The band is read for wijken of at least 100 dwellings in the real city (as the model
     # counts wijken_in_band): at --scale 0.1 that is 10 simulated dwellings.
-    wf["real_dwellings"] = wf["dwellings"] / model.params.scale
+    wf["real_dwellings"] = wf["dwellings"] / results.params.scale
     years = cf["year"].astype(int).tolist()
     body = [
-        _header(model, scenario_name, seed, years),
+        _header(results, years),
         _toc(),
         _headline(cf, wf),
         _segregation(cf),
-        _maps(model, wf),
+        _maps(results, wf),
         _income(cf),
         _flows(cf),
         _population(cf),
-        _wijk_table(model, wf),
+        _wijk_table(results, wf),
         _footer(years),
     ]
-    title = f"sorteermachine: {scenario_name}, seed {seed}, {years[0]}–{years[-1]}"
+    title = f"sorteermachine: {results.scenario}, seed {results.seed}, {years[0]}–{years[-1]}"
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{esc(title)}</title><style>{CSS}{_chip_css()}</style></head><body><main>"
             + "\n".join(body) + "</main></body></html>\n")
 
 
-def write_report(model, path: Path, scenario_name: str, seed: int) -> None:
-    """Write report.html for a finished `SortingModel` (called by `sorteermachine run`)."""
-    Path(path).write_text(build_report(model, scenario_name, seed), encoding="utf-8")
+def write_report(results, path: Path) -> None:
+    """Write report.html for one run's `RunResults` (called by `sorteermachine run`)."""
+    Path(path).write_text(build_report(results), encoding="utf-8")
