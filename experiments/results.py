@@ -73,6 +73,10 @@ class RunResults:
         return str(self.meta.get("scenario", "custom"))
 
     @property
+    def policy(self) -> str:
+        return str(self.meta.get("policy", "no-policy"))
+
+    @property
     def seed(self) -> int | None:
         return self.meta.get("seed")
 
@@ -93,13 +97,14 @@ class RunResults:
 
     # --- making ----------------------------------------------------------------------------
     @classmethod
-    def from_model(cls, model, scenario: str, seed: int | None,
+    def from_model(cls, model, scenario: str, seed: int | None, policy: str = "no-policy",
                    ledger: bool = False) -> RunResults:
         """The results of a live `SortingModel` (after it has run)."""
         meta = {
             "model": "sorteermachine",
             "version": model_version(),
             "scenario": scenario,
+            "policy": policy,
             "seed": seed,
             "first_year": int(model.params.start_year),
             "last_year": int(model.year),

@@ -17,11 +17,11 @@ import time
 import tomllib
 
 from experiments.results import OutputError, RunResults, check_out_dir
-from experiments.single import LAST_YEAR, resolve_params, run
+from experiments.single import LAST_YEAR, resolve, run
 from model.city import DataError, load_city
 from model.params import ParameterError, make_params
 from model.register import REGISTER
-from model.scenarios import ScenarioError, builtin_names, load_scenario
+from model.scenarios import ScenarioError, builtin_names, load_policy, load_scenario
 
 EXIT_BAD_INPUT = 2
 
@@ -43,7 +43,8 @@ def _parse_set(items: list[str]) -> dict:
 
 def cmd_run(args) -> int:
     overrides = _parse_set(args.set)
-    name, params = resolve_params(args.scenario, overrides)
+    setup = resolve(args.scenario, args.policy, overrides)
+    name, params = setup.scenario, setup.params
     if args.scale is not None:
         params = params.replace(scale=_checked("--scale", "scale", args.scale))
     if not params.start_year <= args.until <= LAST_YEAR:
@@ -58,7 +59,8 @@ def cmd_run(args) -> int:
                 on_year=lambda year: bar.update(1) if bar else None)
     if bar:
         bar.close()
-    results = RunResults.from_model(model, name, args.seed, ledger=args.ledger)
+    results = RunResults.from_model(model, name, args.seed, policy=setup.policy,
+                                    ledger=args.ledger)
     extra = {}
     if not args.no_report:
         from viz.report import write_report
@@ -67,7 +69,8 @@ def cmd_run(args) -> int:
     results.save(args.out, extra_files=extra)
     if not args.quiet:
         first, last = model.city_rows[0], model.city_rows[-1]
-        print(f"{name}, seed {args.seed}, {params.start_year}-{model.year}, scale "
+        print(f"{name}, policy {setup.policy}, seed {args.seed}, {params.start_year}-"
+              f"{model.year}, scale "
               f"{params.scale:g}: {last['households']:,} households "
               f"({time.perf_counter() - started:.1f} s)")
         print(f"segregation of low against high incomes over the wijken (dissimilarity, "
@@ -124,6 +127,10 @@ def cmd_scenarios(args) -> int:
     for name in builtin_names():
         s = load_scenario(name)
         print(f"{name}: {s.description}\n    source: {s.source}")
+    print("\npolicy packages (--policy):")
+    for name in builtin_names("policy"):
+        s = load_policy(name)
+        print(f"{name}: {s.description}\n    source: {s.source}")
     return 0
 
 
@@ -146,6 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--scenario", default="base",
                    help=f"built-in ({', '.join(builtin_names())}) or a .toml file "
                         "(default: base)")
+    r.add_argument("--policy", default="no-policy",
+                   help=f"policy package: built-in ({', '.join(builtin_names('policy'))}) or "
+                        "a .toml file (default: no-policy)")
     r.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     r.add_argument("--until", type=int, default=LAST_YEAR,
                    help=f"last year to simulate; 2024 writes the start state (default "

@@ -213,7 +213,7 @@ def test_summary_is_printed_unless_quiet(tmp_path, capsys):
     rc, out, err = cli(capsys, "run", "--no-report", *QUICK, "--seed", 4, "--out",
                        tmp_path / "r")
     assert rc == 0
-    assert "base, seed 4, 2024-2026, scale 0.1:" in out
+    assert "base, policy no-policy, seed 4, 2024-2026, scale 0.1:" in out
     assert f"results in {tmp_path / 'r'}/" in out and "report.html" not in out
     rc, out, err = cli(capsys, "run", "--no-report", "--quiet", *QUICK, "--out", tmp_path / "q")
     assert rc == 0 and out == "" and err == ""
@@ -319,7 +319,7 @@ def test_console_script_run_matches_in_process_run(runs, tmp_path):
     proc = run_script("run", "--until", 2024, "--seed", 5, "--no-report", "--out", "res",
                       cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert "base, seed 5, 2024-2024, scale 1: 45,374 households" in proc.stdout
+    assert "base, policy no-policy, seed 5, 2024-2024, scale 1: 45,374 households" in proc.stdout
     assert "results in res/" in proc.stdout
     assert read_bytes(tmp_path / "res") == read_bytes(runs["full5"])
 
@@ -652,8 +652,12 @@ def test_params_unknown_group_fails_with_the_allowed_groups(capsys):
 def test_scenarios_lists_the_builtin_scenarios(capsys):
     rc, out, err = cli(capsys, "scenarios")
     assert rc == 0 and err == ""
-    names = [line.split(":")[0] for line in out.splitlines() if not line.startswith(" ")]
+    scenarios, policies = out.split("policy packages (--policy):")
+    names = [line.split(":")[0] for line in scenarios.splitlines()
+             if line and not line.startswith(" ")]
     assert sorted(names) == sorted(SCENARIO_NAMES) == sorted(builtin_names())
+    assert [line.split(":")[0] for line in policies.splitlines()
+            if line and not line.startswith(" ")] == builtin_names("policy")
     for name in SCENARIO_NAMES:
         s = load_scenario(name)
         assert f"{name}: {s.description}" in out

@@ -51,3 +51,26 @@ def test_construction_to_demand_builds_what_growth_needs():
     c = model.city_frame()
     assert c["built"].sum() >= TABLE_3["economic-asml"] - c["vacant_dwellings"].iloc[0]
     assert c["dwellings"].iloc[-1] == c["dwellings"].iloc[0] + c["built"].sum()
+
+
+def test_a_policy_package_combines_with_any_scenario():
+    from experiments.single import resolve
+
+    setup = resolve("economic-asml", "no-policy")
+    assert (setup.scenario, setup.policy) == ("economic-asml", "no-policy")
+    assert setup.params["household_change_2050"] == 8395
+
+
+def test_unknown_policy_and_non_lever_in_a_package_are_refused(tmp_path):
+    import pytest
+
+    from model.scenarios import ScenarioError, load_policy
+
+    with pytest.raises(ScenarioError, match="unknown policy 'nope'; built-in policy packages "
+                                            "are no-policy"):
+        load_policy("nope")
+    bad = tmp_path / "p.toml"
+    bad.write_text('[policy]\nname = "p"\n[params]\nbeta_status = 2.0\n')
+    with pytest.raises(ScenarioError, match="'beta_status' is not a lever; a policy package "
+                                            "sets levers only"):
+        load_policy(bad)

@@ -170,7 +170,8 @@ def _header(results, years: list[int]) -> str:
     scale = float(p.scale)
     scale_text = "1 (the whole city)" if scale >= 1 else f"{scale:g} ({scale:.0%} of the city)"
     period = f"{years[0]}–{years[-1]}" if len(years) > 1 else f"{years[0]} (start year only)"
-    facts = [("Scenario", scenario_name), ("Seed", str(seed)), ("Years", period),
+    facts = [("Scenario", scenario_name), ("Policy", results.policy), ("Seed", str(seed)),
+             ("Years", period),
              ("Scale", scale_text),
              ("Model version", f"sorteermachine {results.meta.get('version', 'unknown')}")]
     description = _scenario_description(scenario_name)
