@@ -78,6 +78,7 @@ class SortingModel(mesa.Model):
             self.scenario_name = "custom"
         self.params = params.replace(**overrides) if overrides else params
         self.city = load_city(data_dir)
+        migration.check_household_path(self.params, self.city)
         self.year = self.params.start_year
         self.dwellings, self.households = build_start_state(self.city, self.params, self.rng)
         self._handles = np.empty(0, dtype=object)  # Household agent per row (lazy)
