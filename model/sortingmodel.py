@@ -108,6 +108,7 @@ class SortingModel(mesa.Model):
         self.newcomers = None  # set by migration: candidate households from outside
         self.buurt_status = None  # set by the market: each buurt's income status this year
         self.census = None  # set by the census phase: count tables per buurt
+        self.allocation_rules: list = []  # letting rules of active levers (model/allocation.py)
         self.start_households = self.households.count()
         census.run(self)
         self.liveability = liveability.initial(self)
