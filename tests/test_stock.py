@@ -259,5 +259,5 @@ def test_without_lever_rules_the_market_is_unchanged():
     a, b = SortingModel(rng=5, scale=SCALE), SortingModel(rng=5, scale=SCALE)
     b.allocation_rules = [Inactive(0)]
     for m in (a, b):
-        m.run_until(2027)
+        m.run_until_year(2027)
     assert a.city_frame().equals(b.city_frame())
