@@ -115,8 +115,8 @@ def main(argv=None) -> None:
     city = load_city()
     results = []
     for seed in range(1, args.seeds + 1):
-        model = SortingModel(rng=seed, scenario=args.scenario)
-        model.run_until(model.params.start_year + 6)
+        model = SortingModel(rng=seed, scenario_name=args.scenario)
+        model.run_until_year(model.params.start_year + 6)
         results.append(measure(model))
     names = dict(zip(city.wijk_codes, city.wijk_names, strict=True))
     print(f"Settling in, scenario {args.scenario}, wijken of {MIN_DWELLINGS}+ dwellings\n")
