@@ -48,15 +48,15 @@ TEXT = {
         "band": "Wijken in the 21–51% corporation band", "band_y": "wijken",
         "inhabitants": "Inhabitants", "households": "Households",
         "ambition": "ambition: 100,000 inhabitants",
-        "out": "Households leaving Heerlen per year, by income class",
+        "out": "Households leaving {city} per year, by income class",
         "out_y": "households per year",
         "vacancy": "Vacant dwellings", "vacancy_y": "share of dwellings",
         "displaced": "Households displaced by policy", "displaced_y": "households per year",
         "moves": "Moves per year", "moves_y": "households per year",
-        "moved_in": "moved into Heerlen", "left": "left Heerlen",
-        "within": "moved within Heerlen", "unmet": "unmet demand",
+        "moved_in": "moved into {city}", "left": "left {city}",
+        "within": "moved within {city}", "unmet": "unmet demand",
         "flows": "Households moving in and out by income class, {a}–{b}",
-        "income": "Households by income class: Heerlen and the Netherlands",
+        "income": "Households by income class: {city} and the Netherlands",
         "income_y": "share of households", "national": "Netherlands (Table 1)",
         "one_year": "Only {y} was simulated: no trend to show yet.",
         "classes": {"low_pt": "Low\n(to PT limit)", "low_daeb": "Low\n(to DAEB limit)",
@@ -88,10 +88,10 @@ TEXT = {
         "vacancy": "Leegstaande woningen", "vacancy_y": "aandeel woningen",
         "displaced": "Door beleid verdrongen huishoudens", "displaced_y": "huishoudens per jaar",
         "moves": "Verhuizingen per jaar", "moves_y": "huishoudens per jaar",
-        "moved_in": "naar Heerlen verhuisd", "left": "Heerlen verlaten",
-        "within": "binnen Heerlen verhuisd", "unmet": "onvervulde vraag",
+        "moved_in": "naar {city} verhuisd", "left": "{city} verlaten",
+        "within": "binnen {city} verhuisd", "unmet": "onvervulde vraag",
         "flows": "Vestiging en vertrek naar inkomensklasse, {a}–{b}",
-        "income": "Huishoudens naar inkomensklasse: Heerlen en Nederland",
+        "income": "Huishoudens naar inkomensklasse: {city} en Nederland",
         "income_y": "aandeel huishoudens", "national": "Nederland (Tabel 1)",
         "one_year": "Alleen {y} is gesimuleerd: nog geen verloop.",
         "classes": {"low_pt": "Laag\n(tot PT-grens)", "low_daeb": "Laag\n(tot DAEB-grens)",
@@ -221,20 +221,24 @@ def count_chart(runs, what: str, lang: str = "en", scale: float = 1.0, **size
         x_title=t["year"], **size)
 
 
-def outmigration_chart(runs, lang: str = "en", **size) -> charts.alt.LayerChart:
+def outmigration_chart(runs, lang: str = "en", city_name: str = "Heerlen", **size
+                       ) -> charts.alt.LayerChart:
     """Households leaving the city each year, one line per income class."""
     runs, t = _as_runs(runs), text(lang)
     names = {f"out_{c}": " ".join(t["classes"][c].split()) for c in INCOME_CLASSES}
     runs = [r.iloc[1:] if len(r) > 1 else r for r in runs]  # the start year has no flows
     colours = {names[f"out_{c}"]: CLASS_COLOURS[c] for c in INCOME_CLASSES}
-    return charts.time_chart(_series(runs, names), title=t["out"], y_title=t["out_y"],
+    return charts.time_chart(_series(runs, names), title=t["out"].format(city=city_name),
+                             y_title=t["out_y"],
                              colours=colours, y_format=",.0f", zero=True,
                              note=_note(runs, t), x_title=t["year"], **size)
 
 
-def moves_chart(cf: pd.DataFrame, lang: str = "en", **size) -> charts.alt.LayerChart:
+def moves_chart(cf: pd.DataFrame, lang: str = "en", city_name: str = "Heerlen", **size
+                ) -> charts.alt.LayerChart:
     """Moves per year: into the city, out of it, within it, and unmet demand (dashed)."""
-    t = text(lang)
+    t = {k: v.format(city=city_name) if isinstance(v, str) and "{city}" in v else v
+         for k, v in text(lang).items()}
     flows = cf.iloc[1:] if len(cf) > 1 else cf
     columns = {"in_total": t["moved_in"], "out_total": t["left"],
                "moves_within": t["within"], "unmet_demand": t["unmet"]}
@@ -266,14 +270,17 @@ def income_chart(cf: pd.DataFrame, national: dict[str, float], lang: str = "en",
         add(f"{city_name} {int(last['year'])}", last)
     colours[t["national"]] = "#8a8a8a"
     add(t["national"], values=national)
-    return charts.bar_chart(pd.DataFrame(rows), title=t["income"], y_title=t["income_y"],
+    return charts.bar_chart(pd.DataFrame(rows), title=t["income"].format(city=city_name),
+                            y_title=t["income_y"],
                             colours=colours, y_format=".0%",
                             categories=[t["classes"][c] for c in INCOME_CLASSES], **size)
 
 
-def flows_chart(cf: pd.DataFrame, lang: str = "en", **size) -> charts.alt.LayerChart:
+def flows_chart(cf: pd.DataFrame, lang: str = "en", city_name: str = "Heerlen", **size
+                ) -> charts.alt.LayerChart:
     """Households that moved into and out of the city over the run, per income class."""
-    t = text(lang)
+    t = {k: v.format(city=city_name) if isinstance(v, str) and "{city}" in v else v
+         for k, v in text(lang).items()}
     flows = cf.iloc[1:]
     years = flows["year"].astype(int)
     rows = [{"category": t["classes"][c], "series": s, "value": float(flows[f"{d}_{c}"].sum())}
@@ -361,8 +368,8 @@ def legend(indicator: str, lang: str = "en") -> list[tuple[str, str, str]]:
 def map_chart(frame: pd.DataFrame, city, indicator: str, year: int, *, scale: float = 1.0,
               level: str = "wijken", lang: str = "en", width: int = 400,
               title: str | None = None) -> charts.alt.LayerChart:
-    """The map of Heerlen's wijken (or buurten) coloured by `indicator` in `year`, over its
-    Parkstad neighbours in grey (named where there is room)."""
+    """The map of the city's wijken (or buurten) coloured by `indicator` in `year`, over
+    the neighbouring municipalities in grey (named where there is room)."""
     t = text(lang)
     areas = charts.features(city.geojson_path(level))
     context, labels = neighbours(city, width)
@@ -382,7 +389,7 @@ def neighbours(city, width: int = 400) -> tuple[list[dict], pd.DataFrame]:
     print the municipalities' names on a map `width` pixels wide (computed once)."""
     key = (str(city.data_dir), width)
     if key not in _NEIGHBOURS:
-        path = city.geojson_path("parkstad_neighbours")
+        path = city.geojson_path("neighbours")
         feats = charts.features(path) if path.is_file() else []
         names = (dict(zip(city.outside["gm_code"], city.outside["name"], strict=True))
                  if "gm_code" in city.outside.columns else {})

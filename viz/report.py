@@ -218,7 +218,7 @@ def _from_to(a: str, b: str, single: bool) -> str:
     return esc(a) if single else f'{esc(a)} <span class="arrow">→</span> {esc(b)}'
 
 
-def _headline(cf: pd.DataFrame, wf: pd.DataFrame) -> str:
+def _headline(cf: pd.DataFrame, wf: pd.DataFrame, name: str) -> str:
     """The box a reader who reads nothing else should see: start against end."""
     first, last = cf.iloc[0], cf.iloc[-1]
     y0, y1 = int(first["year"]), int(last["year"])
@@ -249,7 +249,7 @@ def _headline(cf: pd.DataFrame, wf: pd.DataFrame) -> str:
               f"the vision's target for 2050; wijken under {BAND_MIN_DWELLINGS} dwellings "
               "are not counted"),
         _card("Unmet demand", _int(cf["unmet_demand"].sum()),
-              "households that wanted to move to Heerlen but found no dwelling"
+              f"households that wanted to move to {esc(name)} but found no dwelling"
               + ("" if not single else " (none in a start-year-only run)")),
     ]
     summary = "" if single else f'<p class="summary">{_summary_sentence(cf, counted)}</p>'
@@ -293,7 +293,7 @@ def _net_migration_table(cf: pd.DataFrame) -> str:
 
 
 # --- 2. segregation -------------------------------------------------------------------------
-def _segregation(cf: pd.DataFrame) -> str:
+def _segregation(cf: pd.DataFrame, n_counted: int) -> str:
     """The indices over time: the wijk level (solid) and the finer buurt level (dashed)."""
     def chart(index):
         return charts.to_svg(figures.segregation_chart(cf, index))
@@ -318,8 +318,8 @@ def _segregation(cf: pd.DataFrame) -> str:
                 "Whether wijken with many low-income households lie next to each other. "
                 "Around 0: no spatial pattern; <b>positive: poor wijken border poor wijken "
                 "(clusters)</b>; negative: poor and rich wijken alternate. Wijken under 100 "
-                "dwellings are left out. With 20 wijken this index moves a lot from year to "
-                "year by chance."),
+                f"dwellings are left out. With {n_counted} wijken this index moves a lot from "
+                "year to year by chance."),
     ]
     intro = ("Segregation indices summarise, in one number per year, how unevenly the income "
              "classes are spread over the wijken (and over the smaller buurten). Hover over a "
@@ -331,7 +331,7 @@ def _segregation(cf: pd.DataFrame) -> str:
 # --- 3. maps --------------------------------------------------------------------------------
 def _maps(results, wf: pd.DataFrame) -> str:
     """Corporation share against the vision's band, and the low-income share, per wijk in
-    the last year, on the map of Heerlen with its neighbours in grey."""
+    the last year, on the map of the city with its neighbours in grey."""
     city = results.geography
     year = int(wf["year"].max())
     if not city.geojson_path("wijken").is_file():
@@ -356,7 +356,7 @@ def _maps(results, wf: pd.DataFrame) -> str:
                 "The share of households in the lowest income class (up to the "
                 "passend-toewijzen limit) in each wijk. <b>Darker means more low-income "
                 "households.</b> The colour classes are fixed, so maps of different runs can "
-                "be compared. Heerlen as a whole: "
+                f"be compared. {esc(city.name)} as a whole: "
                 f"{_pct(last['hh_low_pt'].sum() / max(last['households'].sum(), 1))}."),
     ]
     intro = ("Where the city stands at the end of the run. The number in each wijk is its "
@@ -366,46 +366,47 @@ def _maps(results, wf: pd.DataFrame) -> str:
 
 
 # --- 4. income distribution -----------------------------------------------------------------
-def _income(cf: pd.DataFrame) -> str:
-    """Heerlen's class shares at start and end next to the Netherlands' (Table 1)."""
-    chart = charts.to_svg(figures.income_chart(cf, NATIONAL_SHARES))
+def _income(cf: pd.DataFrame, name: str) -> str:
+    """The city's class shares at start and end next to the Netherlands' (Table 1)."""
+    chart = charts.to_svg(figures.income_chart(cf, NATIONAL_SHARES, city_name=name))
     caption = ("Each group of bars is one income class; the bars give its share of all "
-               "households. Where Heerlen's bar is above the grey national bar, Heerlen has "
-               "more of that class than the Netherlands. The vision's aim is a distribution "
-               f"closer to the national one. {esc(CLASS_LIMITS)} National shares: "
-               f"{esc(NATIONAL_SOURCE)}.")
+               f"households. Where {esc(name)}'s bar is above the grey national bar, "
+               f"{esc(name)} has more of that class than the Netherlands. The vision's aim "
+               f"is a distribution closer to the national one. {esc(CLASS_LIMITS)} National "
+               f"shares: {esc(NATIONAL_SOURCE)}.")
     return _section("income", "4. Income distribution against the Netherlands", "",
                     _figure(chart, caption, wide=True))
 
 
 # --- 5. flows -------------------------------------------------------------------------------
-def _flows(cf: pd.DataFrame) -> str:
+def _flows(cf: pd.DataFrame, name: str) -> str:
     """Who moved in and who left, by class over the run, and the yearly totals."""
     if len(cf) < 2:
         return _section("flows", "5. Moving in and out", "",
                         '<p class="note">The run covers only its start year, so no household '
                         "has moved yet: there are no flows to show.</p>")
     figs = [
-        _figure(charts.to_svg(figures.flows_chart(cf)),
+        _figure(charts.to_svg(figures.flows_chart(cf, city_name=name)),
                 "All households that moved into the city from outside (green) and that "
                 "left it (orange) over the whole run, per income class. <b>Where green is "
                 "higher than orange the class grew by migration</b>; the difference is the net "
                 "migration in the headline table."),
-        _figure(charts.to_svg(figures.moves_chart(cf, width=820)),
+        _figure(charts.to_svg(figures.moves_chart(cf, city_name=name, width=820)),
                 "Moves per year: into the city, out of it, and from one dwelling to "
                 "another within it. <b>Unmet demand</b> counts households that wanted to move "
-                "to Heerlen but found no dwelling they were allowed and able to rent or buy."),
+                f"to {esc(name)} but found no dwelling they were allowed and able to rent or "
+                "buy."),
     ]
     return _section("flows", "5. Moving in and out", "", '<div class="stack">' + "".join(figs)
                     + "</div>")
 
 
 # --- 6. population --------------------------------------------------------------------------
-def _population(cf: pd.DataFrame, scale: float) -> str:
+def _population(cf: pd.DataFrame, name: str, scale: float) -> str:
     """Households and inhabitants over time, each on its own axis."""
     figs = [
         _figure(charts.to_svg(figures.count_chart(cf, "households")),
-                "The number of households living in Heerlen at the end of each year. The "
+                f"The number of households living in {esc(name)} at the end of each year. The "
                 "vertical axis does not start at zero, so changes of a few percent are "
                 "visible."),
         _figure(charts.to_svg(figures.count_chart(cf, "inhabitants", scale=scale)),
@@ -522,9 +523,19 @@ def _chip_css() -> str:
                      ) + "\n"
 
 
-def _footer(years: list[int]) -> str:
+def _provenance(data_dir: Path) -> str:
+    """Where the city data's sources are described: the packaged file, or the run's own
+    folder (by name only, so a report does not show a path of the machine it ran on)."""
+    from model.city import DEFAULT_DATA_DIR
+
+    if Path(data_dir).resolve() == DEFAULT_DATA_DIR.resolve():
+        return f"model/data/{DEFAULT_DATA_DIR.name}/PROVENANCE.md"
+    return f"PROVENANCE.md in the city data folder '{Path(data_dir).name}'"
+
+
+def _footer(years: list[int], data_dir: Path) -> str:
     return ("<footer><p>" + esc(CBS_CREDIT) + ". City data: the project's derived copy of CBS "
-            "open data (Kerncijfers wijken en buurten), see model/data/heerlen/PROVENANCE.md. "
+            f"open data (Kerncijfers wijken en buurten), see {esc(_provenance(data_dir))}. "
             f"National income distribution: {esc(NATIONAL_SOURCE)}. Results are one "
             "simulated future for one random seed, not a forecast: compare scenarios and "
             "seeds before drawing conclusions. Generated by the sorteermachine for "
@@ -540,17 +551,20 @@ def build_report(results) -> str:
     # counts wijken_in_band): at --scale 0.1 that is 10 simulated dwellings.
     wf["real_dwellings"] = wf["dwellings"] / results.params.scale
     years = cf["year"].astype(int).tolist()
+    name = results.geography.name
+    last = wf[wf["year"] == years[-1]]
+    n_counted = int((last["real_dwellings"] >= BAND_MIN_DWELLINGS).sum())
     body = [
         _header(results, years),
         _toc(),
-        _headline(cf, wf),
-        _segregation(cf),
+        _headline(cf, wf, name),
+        _segregation(cf, n_counted),
         _maps(results, wf),
-        _income(cf),
-        _flows(cf),
-        _population(cf, float(results.params.scale)),
+        _income(cf, name),
+        _flows(cf, name),
+        _population(cf, name, float(results.params.scale)),
         _wijk_table(results, wf),
-        _footer(years),
+        _footer(years, results.data_dir),
     ]
     title = f"sorteermachine: {results.scenario}, seed {results.seed}, {years[0]}–{years[-1]}"
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
