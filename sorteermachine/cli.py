@@ -5,6 +5,7 @@
     sorteermachine params [--group GROUP] [--markdown]
     sorteermachine scenarios
     sorteermachine check-data [DIR] [--spec]
+    sorteermachine ui [--host HOST] [--port PORT] [--lock LEVER[=VALUE] ...]
 
 Bad input (an unknown scenario or parameter, a value out of range, a broken data file) stops
 with a message naming the field and what is allowed, exit code 2, and nothing written.
@@ -150,6 +151,30 @@ def cmd_check_data(args) -> int:
     return 0
 
 
+def cmd_ui(args) -> int:
+    """The workshop app on http://HOST:PORT/ (needs the `ui` extra)."""
+    from sorteermachine.app.server import UIError, serve
+
+    locks = {}
+    for item in args.lock:
+        name, _, raw = item.partition("=")
+        name = name.strip()
+        param = REGISTER.get(name)
+        if param is None or not param.lever:
+            levers = ", ".join(p.name for p in REGISTER.values() if p.lever)
+            raise ParameterError(f"--lock {item!r}: '{name}' is not a lever; levers are "
+                                 f"{levers}")
+        locks[name] = (param.validate(_parse_set([f"{name}={raw}"])[name], "--lock")
+                       if raw else None)
+    if not 1 <= args.port <= 65535:
+        raise ParameterError(f"--port {args.port}: allowed is a port from 1 to 65535")
+    try:
+        return serve(args.host, args.port, locks)
+    except UIError as exc:
+        print(f"sorteermachine: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sorteermachine",
@@ -195,6 +220,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="say what a city data folder must hold, file by file and column by "
                         "column, and check nothing")
     c.set_defaults(func=cmd_check_data)
+
+    u = sub.add_parser("ui", help="start the workshop web app (map, levers, comparison); "
+                                  "needs the ui extra")
+    u.add_argument("--host", default="127.0.0.1", help="address to listen on (default "
+                                                        "127.0.0.1: this machine only)")
+    u.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    u.add_argument("--lock", action="append", default=[], metavar="LEVER[=VALUE]",
+                   help="fix a lever for the workshop (at VALUE, or at its value in the "
+                        "chosen scenario); repeatable")
+    u.set_defaults(func=cmd_ui)
     return parser
 
 

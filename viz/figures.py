@@ -214,7 +214,8 @@ def count_chart(runs, what: str, lang: str = "en", scale: float = 1.0, **size
         columns["_ambition"] = t["ambition"]
         colours[t["ambition"]] = COL_REFERENCE
         dashes[t["ambition"]] = "dotted"
-    span = 0.06 * float(np.nanmax([np.nanmax(r[col].to_numpy(float)) for r in runs] + [1]))
+    values = np.concatenate([r[col].to_numpy(float) for r in runs])
+    span = 0.06 * float(np.nanmax(values)) if np.isfinite(values).any() else 0.0
     return charts.time_chart(
         _series(runs, columns), title=title, y_title=y_title, colours=colours, dashes=dashes,
         y_format=fmt, zero=zero, min_span=0 if zero else span, note=_note(runs, t),
