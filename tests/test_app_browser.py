@@ -90,7 +90,7 @@ def page(server):
     with sync_playwright() as p:
         ctx = p.chromium.launch_persistent_context(
             profile, executable_path=CHROMIUM, headless=True, args=ARGS,
-            viewport={"width": 1400, "height": 1000})
+            viewport={"width": 1400, "height": 1700})  # tall: the charts in the pictures
         outside = []
 
         def guard(route):  # offline: anything not on this machine is refused and noted
@@ -121,6 +121,7 @@ def _chart(page, figure: str) -> str:
 def _run_and_wait(page, before: str | None = None) -> None:
     """Press 'Run to 2050' and wait until the run and its baseline are done."""
     page.locator(".sm-run").click()
+    page.wait_for_function("() => document.querySelector('.sm-run').disabled", timeout=60_000)
     page.wait_for_function(
         "() => { const b = document.querySelector('.sm-run');"
         " const t = document.querySelector('.sm-progress');"
@@ -134,6 +135,22 @@ def _run_and_wait(page, before: str | None = None) -> None:
 
 def _lever(page, name: str):
     return page.locator(f".sm-lever-{name} input").first
+
+
+def _set_lever(page, name: str, text: str, shown: str) -> None:
+    """Type a value and press Enter; wait until the app took it (it shows `shown`)."""
+    field = _lever(page, name)
+    for _ in range(3):  # on a busy machine a keypress can overtake the typed text
+        field.fill(text)
+        field.press("Enter")
+        try:
+            page.wait_for_function(
+                f"() => document.querySelector('.sm-lever-{name} input').value === '{shown}'",
+                timeout=15_000)
+            return
+        except Exception:  # noqa: BLE001 - try once more, then fail below
+            continue
+    assert field.input_value() == shown
 
 
 def test_loads_offline_and_maps_the_23_wijken(page):
@@ -151,18 +168,15 @@ def test_out_of_range_lever_is_refused_with_a_message(page):
     msg = page.locator(".sm-lever-household_change_2050 .v-messages__message")
     msg.get_by_text("is not allowed").wait_for()
     assert "from -20000 to 30000" in msg.inner_text()
-    field.fill("-3795")
-    field.press("Enter")
+    _set_lever(page, "household_change_2050", "-3795", "-3795.0")
     page.locator(".sm-lever-household_change_2050").get_by_text("default").wait_for()
 
 
 def test_moving_a_lever_and_running_changes_the_charts(page, shots):
-    page.get_by_role("button", name="reduced").click()  # a tenth of the city: quick
+    page.get_by_role("button", name="reduced (10%)").click()  # a tenth of the city: quick
     _run_and_wait(page)
     before = _chart(page, "inhabitants")
-    field = _lever(page, "household_change_2050")
-    field.fill("15000")
-    field.press("Enter")
+    _set_lever(page, "household_change_2050", "15000", "15000.0")
     _run_and_wait(page, before)
     assert _chart(page, "inhabitants") != before
     assert _areas(page, "map").count() == 23

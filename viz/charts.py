@@ -60,6 +60,18 @@ def spec(chart: alt.TopLevelMixin) -> dict:
     return out
 
 
+def vega_spec(chart: alt.TopLevelMixin) -> dict:
+    """The chart compiled to a Vega spec (by vl-convert, in a few milliseconds), for a page
+    that draws it: the browser then skips compiling Vega-Lite, the slow part of a redraw.
+    Its menu offers the picture downloads only (no links that would go online)."""
+    import vl_convert
+
+    out = vl_convert.vegalite_to_vega(spec(chart))
+    out["usermeta"] = {"embedOptions": {"actions": {"export": True, "source": False,
+                                                    "compiled": False, "editor": False}}}
+    return out
+
+
 _DATASETS = "_named_datasets"
 
 

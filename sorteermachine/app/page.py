@@ -36,6 +36,7 @@ UI = {
         "scale": "Scale", "full": "full city", "reduced": "reduced (10%)",
         "levers": "Levers", "run": "Run to 2050", "step": "One year", "reset": "Start again",
         "running": "Simulating {y} of {last}", "done": "Simulated {a}–{b}",
+        "stepped": "Simulated {a}–{b} ({s:.2f} s)",
         "map_tab": "Map and charts", "compare_tab": "Compare", "level": "Areas",
         "wijken": "wijken", "buurten": "buurten", "indicator": "Colour by", "year": "Year",
         "play": "Play", "stop": "Stop", "clicked": "Selected",
@@ -60,6 +61,7 @@ UI = {
         "levers": "Knoppen", "run": "Simuleer tot 2050", "step": "Eén jaar",
         "reset": "Opnieuw beginnen",
         "running": "Simuleert {y} van {last}", "done": "Gesimuleerd {a}–{b}",
+        "stepped": "Gesimuleerd {a}–{b} ({s:.2f} s)",
         "map_tab": "Kaart en grafieken", "compare_tab": "Vergelijken", "level": "Gebieden",
         "wijken": "wijken", "buurten": "buurten", "indicator": "Kleur naar", "year": "Jaar",
         "play": "Afspelen", "stop": "Stop", "clicked": "Gekozen",
@@ -96,8 +98,10 @@ baseline_policy = solara.reactive("no-policy")
 baseline = solara.reactive(None)  # (settings key, RunResults) of the baseline run
 bands = solara.reactive(None)  # (settings key without seed, [city frames]) of N seeds
 n_seeds = solara.reactive(10)
-progress = solara.reactive("")  # what the background work is doing, in words
+progress = solara.reactive(("", {}))  # (UI text key, its values): shown in the language
+# chosen when it is drawn, not when the work began
 seed_progress = solara.reactive((0, 0))
+tab = solara.reactive(0)  # 0: map and charts, 1: compare
 level = solara.reactive("wijken")
 indicator = solara.reactive("corp_share")
 map_year = solara.reactive(None)  # None: the last year simulated
@@ -130,11 +134,11 @@ def run_task(current: Settings, with_baseline: bool = True) -> None:
 
     def show(r):
         results.value = r
-        progress.value = t("running", y=r.years[-1], last=current.until)
+        progress.value = ("running", {"y": r.years[-1], "last": current.until})
 
     session.simulate(current, on_year=show, cancelled=lambda: not run_task.is_current(),
                      live=run)
-    progress.value = t("done", a=results.value.years[0], b=results.value.years[-1])
+    progress.value = ("done", {"a": results.value.years[0], "b": results.value.years[-1]})
     if with_baseline:
         base = current.baseline(baseline_policy.value)
         if baseline.value is None or baseline.value[0] != base.key():
@@ -150,11 +154,12 @@ def step_task(current: Settings) -> None:
         run = session.LiveRun(current)
         live.value = run
     run.step()
+    new = run.results()
     map_year.value = None
     results_key.value = current.key()
-    results.value = run.results()
-    progress.value = t("done", a=results.value.years[0], b=run.year) + \
-        f" ({time.perf_counter() - started:.2f} s)"
+    progress.value = ("stepped", {"a": new.years[0], "b": run.year,
+                                  "s": time.perf_counter() - started})
+    results.value = new
 
 
 @solara.lab.task
@@ -194,7 +199,7 @@ def start_state() -> None:
 def Figure(chart, name: str, on_click=None, key=None):
     """One chart of the figure layer, drawn by Vega in the browser, with a PNG download.
     `key` says when the chart is new (its spec is built only then)."""
-    spec = solara.use_memo(lambda: charts.spec(chart), dependencies=[key])
+    spec = solara.use_memo(lambda: charts.vega_spec(chart), dependencies=[key])
     with solara.Column(gap="0px", classes=["sm-figure", f"sm-{name}"]):
         solara.widgets.VegaLite.element(spec=spec, on_click=on_click,
                                         listen_to_click=on_click is not None)
@@ -220,6 +225,7 @@ def LeverInput(p, value, disabled: bool):
             set_error(str(exc).split(": ", 1)[-1])
             return
         set_error("")
+        set_text(str(checked))  # as the app reads it (15000 -> 15000.0)
         settings.value = settings.value.with_lever(p.name, checked)
 
     with solara.Tooltip(session.tooltip(p, lang.value)):
@@ -280,9 +286,10 @@ def Controls():
                   on_value=choose("policy"))
     with solara.Row():
         solara.InputInt(t("seed"), value=s.seed, on_value=choose("seed"))
+        names = {t("full"): 1.0, t("reduced"): 0.1}
         solara.ToggleButtonsSingle(
-            value="full" if s.scale >= 1 else "reduced", values=["full", "reduced"],
-            on_value=lambda v: choose("scale")(session.SCALES[v]))
+            value=t("full") if s.scale >= 1 else t("reduced"), values=list(names),
+            on_value=lambda v: choose("scale")(names[v]))
     with solara.Row():
         solara.Button(t("run"), on_click=lambda: run_task(settings.value), disabled=busy,
                       color="primary", icon_name="mdi-play", classes=["sm-run"])
@@ -290,7 +297,8 @@ def Controls():
                       icon_name="mdi-step-forward", classes=["sm-step"])
     if run_task.pending or step_task.pending:
         solara.ProgressLinear(True)
-    solara.Text(progress.value, classes=["sm-progress"])
+    key, values = progress.value
+    solara.Text(t(key, **values) if key else "", classes=["sm-progress"])
     LeverPanel()
     with solara.Details(t("facilitator")):
         solara.Switch(label=t("facilitator_mode"), value=facilitator)
@@ -332,7 +340,7 @@ def MapPanel(r, width: int = 440, title_prefix: str = "", name: str = "map"):
 @solara.component
 def MapControls(r):
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-        solara.ToggleButtonsSingle(value=level, values=["wijken", "buurten"])
+        solara.ToggleButtonsSingle(value=level, values=["wijken", "buurten"])  # same in NL
         names = {k: figures.text(lang.value)["map"][k].format(y0=r.years[0] if r else 2024)
                  for k in figures.MAP_INDICATORS}
         solara.Select(t("indicator"), value=names[indicator.value], values=list(names.values()),
@@ -475,11 +483,13 @@ def Page():
                       text=True, classes=["sm-lang"], style={"color": "white"})
     with solara.Sidebar():
         Controls()
-    with solara.lab.Tabs():
+    with solara.lab.Tabs(value=tab):  # only the open tab is drawn (and redrawn)
         with solara.lab.Tab(t("map_tab")):
-            MainView()
+            if tab.value == 0:
+                MainView()
         with solara.lab.Tab(t("compare_tab")):
-            CompareView()
+            if tab.value == 1:
+                CompareView()
 
 
 def _apply_preset_locks() -> None:

@@ -24,7 +24,6 @@ from model.register import REGISTER
 from model.scenarios import RunSetup, ScenarioError, builtin_names, combine, load_scenario
 
 FROM_PANEL = "the lever panel"
-SCALES = {"full": 1.0, "reduced": 0.1}
 
 
 # --- the lever panel ------------------------------------------------------------------------
@@ -263,5 +262,5 @@ def format_difference(key: str, value: float) -> str:
     return f"{sign}{abs(value):,.0f}"
 
 
-__all__ = ["SCALES", "Params", "Settings", "difference_table", "lever_groups",
+__all__ = ["Params", "Settings", "difference_table", "lever_groups",
            "load_settings", "read_input", "replicate", "settings_toml", "simulate"]
