@@ -53,8 +53,8 @@ def run(scenarios: list[str], seeds: int) -> None:
     for name in scenarios:
         results = []
         for seed in range(1, seeds + 1):
-            model = SortingModel(rng=seed, scenario=name)
-            model.run_until(2050)
+            model = SortingModel(rng=seed, scenario_name=name)
+            model.run_until_year(2050)
             results.append(measure(model))
         print(f"\n{name} ({seeds} seeds)" + (f", Table 3 target {TABLE_3[name]:+,}"
                                            if name in TABLE_3 else ""))

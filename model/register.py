@@ -217,7 +217,7 @@ _add("landlord_income_multiple", 2.0, float, "x monthly rent", "market",
      "benefit, is lenient)",
      "Lowest gross monthly income a private landlord accepts, as a multiple of the rent.",
      low=0.0, high=5.0)
-_add("daeb_free_share", 0.075, float, "share of lettings", "market",
+_add("daeb_free_share", 0.075, float, "share of lettings", "daeb_free_share",
      "Aedes 2024: at most 7.5% of social lettings to households above the DAEB limit",
      "Share of corporation social lettings that may go to households above the DAEB limit.",
      "Vrije toewijzingsruimte", low=0.0, high=0.15, lever=True,

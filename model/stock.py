@@ -96,6 +96,23 @@ def displace(model, dwellings: np.ndarray, reason: str) -> np.ndarray:
     return rows
 
 
+def home_of(model, rows: np.ndarray) -> np.ndarray:
+    """Each household's dwelling; for a household displaced this year (no dwelling until the
+    market), the dwelling it was displaced from. A household formed by one (a separation, a
+    child leaving home) searches from there."""
+    dwelling = model.households.dwelling[rows].copy()
+    homeless = dwelling == NO_DWELLING
+    if homeless.any() and model.flows is not None and len(model.flows.displaced):
+        a = model.flows.displaced.arrays()
+        keys = zip(a["row"].tolist(), a["uid"].tolist(), strict=True)
+        home = dict(zip(keys, a["dwelling"].tolist(), strict=True))
+        which = np.asarray(rows)[homeless]
+        uid = model.households.uid[which]
+        dwelling[homeless] = [home.get(key, NO_DWELLING)
+                              for key in zip(which.tolist(), uid.tolist(), strict=True)]
+    return dwelling
+
+
 def displaced_choosers(model):
     """This year's displaced households that still need a dwelling, as market choosers: they
     must move (no stay option), search from their old dwelling's buurt and have priority in

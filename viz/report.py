@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from model.categories import INCOME_CLASSES
-from viz import svg
+from viz import report_levers, svg
 from viz.svg import Series, esc
 
 # The Netherlands' income distribution over the five classes, from the vision's Table 1.
@@ -232,11 +232,12 @@ def _changed_parameters(params) -> str:
             + "".join(rows) + "</tbody></table></details>")
 
 
-def _toc() -> str:
+def _toc(baseline: bool = False) -> str:
     items = [("headline", "Headline"), ("segregation", "Segregation"),
              ("maps", "Maps"), ("income", "Income distribution"),
              ("flows", "Moving in and out"), ("population", "Population"),
-             ("wijken", "Wijken table")]
+             ("wijken", "Wijken table"),
+             *([("baseline", "Against the baseline")] if baseline else [])]
     links = "".join(f'<li><a href="#{a}">{i}. {esc(t)}</a></li>'
                     for i, (a, t) in enumerate(items, 1))
     return f'<nav><ul class="toc">{links}</ul></nav>'
@@ -287,6 +288,7 @@ def _headline(cf: pd.DataFrame, wf: pd.DataFrame) -> str:
         _card("Unmet demand", _int(cf["unmet_demand"].sum()),
               "households that wanted to move to Heerlen but found no dwelling"
               + ("" if not single else " (none in a start-year-only run)")),
+        *report_levers.headline_cards(cf),
     ]
     summary = "" if single else f'<p class="summary">{_summary_sentence(cf, counted)}</p>'
     return _section("headline", "1. Headline", "", summary + '<div class="cards">' + "".join(cards)
@@ -704,9 +706,10 @@ def _footer(years: list[int]) -> str:
             f"{years[0]}–{years[-1]}.</p></footer>")
 
 
-def build_report(results) -> str:
+def build_report(results, baseline=None) -> str:
     """The whole page for one run's `RunResults`, as one string (kept apart from writing
-    it, so tests need no files)."""
+    it, so tests need no files); with a `baseline` RunResults (`run --baseline`), a section
+    of differences against it."""
     cf = results.city.copy()
     wf = results.wijken.copy()
     # The band is read for wijken of at least 100 dwellings in the real city (as the model
@@ -715,7 +718,8 @@ def build_report(results) -> str:
     years = cf["year"].astype(int).tolist()
     body = [
         _header(results, years),
-        _toc(),
+        report_levers.levers_section(results),
+        _toc(baseline is not None),
         _headline(cf, wf),
         _segregation(cf),
         _maps(results, wf),
@@ -723,15 +727,17 @@ def build_report(results) -> str:
         _flows(cf),
         _population(cf),
         _wijk_table(results, wf),
+        report_levers.baseline_section(results, baseline, wf) if baseline is not None else "",
         _footer(years),
     ]
     title = f"sorteermachine: {results.scenario}, seed {results.seed}, {years[0]}–{years[-1]}"
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{esc(title)}</title><style>{CSS}{_chip_css()}</style></head><body><main>"
+            f"<title>{esc(title)}</title><style>{CSS}{_chip_css()}{report_levers.CSS}</style>"
+            "</head><body><main>"
             + "\n".join(body) + "</main></body></html>\n")
 
 
-def write_report(results, path: Path) -> None:
+def write_report(results, path: Path, baseline=None) -> None:
     """Write report.html for one run's `RunResults` (called by `sorteermachine run`)."""
-    Path(path).write_text(build_report(results), encoding="utf-8")
+    Path(path).write_text(build_report(results, baseline), encoding="utf-8")

@@ -105,8 +105,38 @@ def check(params, city=None, where: str = "") -> None:
 
 
 def active(params) -> list[str]:
-    """The levers switched on in `params`, in ORDER (the report lists them)."""
-    return [name for name, module in MODULES.items() if module.is_on(params)]
+    """The levers that are on in `params` (the report lists them): a lever module that is
+    on, or a lever without a module (the DAEB free share) set away from its default."""
+    from model.register import REGISTER
+
+    on = []
+    for group in dict.fromkeys(p.group for p in REGISTER.values() if p.lever):
+        if group in MODULES:
+            if MODULES[group].is_on(params):
+                on.append(group)
+        elif any(params[k] != p.default for k, p in REGISTER.items()
+                 if p.group == group and p.lever):
+            on.append(group)
+    return on
+
+
+LABELS = {  # levers without a switch of their own: (English, Dutch)
+    "programme": ("Construction programme", "Bouwprogramma"),
+    "private_renting": ("Vulnerable private renting", "Aanpak kwetsbare particuliere huur"),
+    "fair_share": ("Fair share of priority groups", "Eerlijke verdeling aandachtsgroepen"),
+    "city_marriage": ("City marriages", "Stadshuwelijken"),
+    "renovation": ("Renovation", "Renovatie (verduurzamingsoffensief)"),
+    "corp_middle": ("Middle rent in the corporation stock", "Middenhuur bij corporaties"),
+}
+
+
+def label(lever: str, language: str = "en") -> str:
+    """The lever's name for people, in English ('en') or Dutch ('nl')."""
+    from model.register import REGISTER
+
+    if lever in LABELS:
+        return LABELS[lever][language == "nl"]
+    return REGISTER[lever].label(language) if lever in REGISTER else lever
 
 
 def settings(params, lever: str) -> dict:
