@@ -318,7 +318,7 @@ def _schedule(lever, label_nl, label_en, start=2025, end=2050, source=_VISION):
 # bandwidth
 _add("bandwidth", False, bool, "on/off", "bandwidth", f"{_VISION}: lever 1, 'Balans'",
      "Steer every wijk's corporation share into the band by the last year: in wijken above "
-     "it, corporation dwellings are sold (at the next letting) or demolished; in wijken below "
+     "it, corporation dwellings are sold or demolished; in wijken below "
      "it, corporations build or buy private rentals; the city share is held at its target.",
      "Bandbreedte corporatiebezit", lever=True, label_en="Corporation-share band")
 _schedule("bandwidth", "Bandbreedte", "Band")
@@ -333,10 +333,11 @@ _add("bandwidth_city_share", 0.36, float, "share of dwellings", "bandwidth",
      "Corporation share of the whole city that the band lever holds.",
      "Corporatieaandeel stad", low=0.0, high=1.0, lever=True, label_en="City corporation share")
 _add("bandwidth_demolish_share", 0.2, float, "share of removals", "bandwidth",
-     "Assumption: most of the reduction by sale at turnover (uitponden), some by demolition",
+     "Assumption: most of the reduction by sale (uitponden, liberalisation), some by demolition",
      "Share of the corporation dwellings taken out of a wijk above the band that are "
-     "demolished (tenants displaced); the rest are sold to owner-occupiers at the next "
-     "letting.", "Aandeel sloop", low=0.0, high=1.0, lever=True, label_en="Share demolished")
+     "demolished (tenants displaced); the rest are sold: vacant ones to owner-occupiers, "
+     "let ones to private landlords with the tenant staying.", "Aandeel sloop", low=0.0,
+     high=1.0, lever=True, label_en="Share demolished")
 _add("bandwidth_build_share", 0.25, float, "share of additions", "bandwidth",
      "Assumption: corporations build new and buy existing private rentals (inponden, "
      "Vrieheide 2022, POLICY_RULES 3.2)",

@@ -93,6 +93,9 @@ def woz_class(woz: np.ndarray) -> np.ndarray:
 
 # --- Income source (for selective allocation and local binding) ---
 WORK, PENSION, BENEFIT = 0, 1, 2  # codes of income_source()
+# Origin codes (model.categories.Origin) of in-movers from outside Parkstad: they have no
+# binding to the region until they have lived here (local binding, selective allocation).
+FROM_OUTSIDE_REGION = np.array([False, False, False, True, True])
 INCOME_SOURCES = ("work", "pension", "benefit")
 AOW_AGE = 67
 

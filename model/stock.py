@@ -308,7 +308,26 @@ def pick(model, candidates, n: int, weight=None) -> np.ndarray:
         return candidates
     w = np.ones(candidates.size) if weight is None else np.asarray(weight, dtype=float)
     key = np.log(np.maximum(w, 1e-300)) + model.rng.gumbel(size=candidates.size)
-    return np.sort(candidates[np.argsort(-key, kind="stable")[:n]])
+    return np.sort(candidates[np.argpartition(-key, n - 1)[:n]]) if n else candidates[:0]
+
+
+def pick_per_group(model, candidates, group, k, weight=None) -> np.ndarray:
+    """`k[g]` of the candidates of each group g (e.g. a wijk), at random with odds
+    proportional to `weight`, without replacement; all of a group's candidates if it has
+    fewer. One vectorised draw for all groups (the Gumbel top-k trick)."""
+    k = np.asarray(k)
+    wanted = k[np.asarray(group, dtype=np.int64)] > 0  # only groups that give any
+    candidates = _rows(candidates)[wanted]
+    if candidates.size == 0:
+        return candidates
+    group = np.asarray(group, dtype=np.int64)[wanted]
+    w = np.ones(candidates.size) if weight is None else np.asarray(weight, dtype=float)[wanted]
+    key = np.log(np.maximum(w, 1e-300)) + model.rng.gumbel(size=candidates.size)
+    # One float key sorts by group, then by key, highest first (|key| < 1000 after clipping).
+    order = np.argsort(group * 4096.0 - np.clip(key, -1000.0, 1000.0))
+    ordered = group[order]
+    rank = np.arange(order.size) - np.searchsorted(ordered, ordered, side="left")
+    return np.sort(candidates[order[rank < k[ordered]]])
 
 
 # --- invariants -----------------------------------------------------------------------------

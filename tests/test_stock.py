@@ -214,8 +214,8 @@ class NoneInBuurt(allocation.AllocationRule):
     def __init__(self, buurt):
         self.buurt = buurt
 
-    def forbid(self, model, market, idx, dwellings):
-        return model.dwellings.buurt[dwellings] == self.buurt
+    def forbid(self, model, market, idx, offered, j):
+        return (model.dwellings.buurt[offered] == self.buurt)[j]
 
 
 class KeepOutNewcomers(allocation.AllocationRule):

@@ -7,17 +7,17 @@ counts them), the lever computes the change that brings its corporation share to
 left, and does this year's part:
 - a wijk above the band loses corporation dwellings: a share `bandwidth_demolish_share` is
   demolished (vacant ones and those in the buurten with the lowest liveability first;
-  tenants displaced, reason `bandwidth`), the rest sold to owner-occupiers at their next
-  letting (vacant ones at once), so nobody moves for a sale;
+  tenants displaced, reason `bandwidth`); the rest is sold: vacant dwellings to
+  owner-occupiers, let ones to private landlords with the tenant staying (liberalisation;
+  koop breekt geen huur), so nobody moves for a sale;
 - a wijk below the band gains them: a share `bandwidth_build_share` built new (in its
   buurten with the fewest corporation dwellings), the rest bought from private landlords
   (cheap rentals first; the tenant stays);
 - the city share is then brought back to `bandwidth_city_share` each year (whatever other
   levers changed) by adding or removing more in wijken inside the band, where that keeps
   them inside it.
-Sales that wait for a letting count as done when the lever plans. `LEAD_YEARS` leaves time
-for them to happen before the last year. At most `bandwidth_max_per_year` dwellings leave
-wijken in a year.
+Every change takes effect at once, so the shares the lever plans with are the ones the
+census counts. At most `bandwidth_max_per_year` dwellings leave wijken in a year.
 """
 
 import numpy as np
@@ -30,7 +30,7 @@ from model.rules import LIBERALISATION_LIMIT
 
 NAME = "bandwidth"
 MARGIN = 0.015  # aim this far inside the band, so sampling noise does not push a wijk out
-LEAD_YEARS = 3  # reach the band this many years before the last year (sales wait for lettings)
+LEAD_YEARS = 1  # reach the band a year before the last one (a margin for chance)
 VACANT_ODDS = 5.0
 SEGMENT_OWNER_ARRAY = np.asarray(SEGMENT_OWNER)
 
@@ -91,43 +91,52 @@ def apply(model) -> None:
     take, add = plan(model)
     take, add = _whole(model, take), _whole(model, add)
     rows = d.rows()
-    corp = rows[corporation(model, rows) & ~stock.pending(model, rows)]
-    private = rows[(d.owner[rows] == Owner.PRIVATE_LANDLORD) & ~stock.pending(model, rows)]
-    for w in np.flatnonzero(take):
-        _take_out(model, corp[d.wijk[corp] == w], int(take[w]))
-    for w in np.flatnonzero(add):
-        _add_in(model, w, private[d.wijk[private] == w], int(add[w]))
+    free = ~stock.pending(model, rows)
+    corp = rows[corporation(model, rows) & free]
+    private = rows[(d.owner[rows] == Owner.PRIVATE_LANDLORD) & free]
+    # Dwellings per buurt that corporations do not own: where new corporation homes go.
+    other = np.bincount(d.buurt[rows], weights=d.owner[rows] != Owner.CORPORATION,
+                        minlength=model.city.n_buurten)
+    _take_out(model, corp, take)
+    _add_in(model, private, add, other)
 
 
-def _take_out(model, corp: np.ndarray, n: int) -> None:
+def _take_out(model, corp: np.ndarray, take: np.ndarray) -> None:
+    """Demolish and sell `take[w]` corporation dwellings in each wijk w."""
     p, d = model.params, model.dwellings
-    vacant = d.occupant[corp] < 0
-    demolish = int(_whole(model, np.array([n * p.bandwidth_demolish_share]))[0])
-    weight = np.where(vacant, VACANT_ODDS, 1.0) * np.exp(-model.liveability[d.buurt[corp]])
-    gone = stock.pick(model, corp, demolish, weight)
+    wijk = d.wijk[corp]
+    demolish = np.minimum(_whole(model, take * p.bandwidth_demolish_share), take)
+    weight = (np.where(d.occupant[corp] < 0, VACANT_ODDS, 1.0)
+              * np.exp(-model.liveability[d.buurt[corp]]))
+    gone = stock.pick_per_group(model, corp, wijk, demolish, weight)
     stock.remove(model, gone, NAME)
-    left = corp[~np.isin(corp, gone)]
-    weight = np.where(d.occupant[left] < 0, VACANT_ODDS, 1.0) * (1.0 + d.single_family[left])
-    stock.sell(model, stock.pick(model, left, n - gone.size, weight), Owner.OWNER_OCCUPIER,
-               NAME)
+    left = ~np.isin(corp, gone, assume_unique=True)
+    corp, wijk = corp[left], wijk[left]
+    done = np.bincount(d.wijk[gone], minlength=take.size)
+    weight = np.where(d.occupant[corp] < 0, VACANT_ODDS, 1.0) * (1.0 + d.single_family[corp])
+    sold = stock.pick_per_group(model, corp, wijk, take - done, weight)
+    vacant = d.occupant[sold] < 0
+    stock.sell(model, sold[vacant], Owner.OWNER_OCCUPIER, NAME)
+    stock.sell(model, sold[~vacant], Owner.PRIVATE_LANDLORD, NAME)
 
 
-def _add_in(model, wijk: int, private: np.ndarray, n: int) -> None:
+def _add_in(model, private: np.ndarray, add: np.ndarray, other: np.ndarray) -> None:
+    """Buy and build `add[w]` corporation dwellings in each wijk w."""
     p, d, city = model.params, model.dwellings, model.city
-    build = int(_whole(model, np.array([n * p.bandwidth_build_share]))[0])
+    build = _whole(model, add * p.bandwidth_build_share)
     weight = np.where(d.segment[private] == S.PRIVATE_CHEAP, 3.0, 1.0)
-    bought = stock.pick(model, private, n - build, weight)
+    bought = stock.pick_per_group(model, private, d.wijk[private], np.maximum(add - build, 0),
+                                  weight)
     segment = np.where(d.rent[bought] > LIBERALISATION_LIMIT, S.CORP_MIDDLE, S.CORP_SOCIAL)
     stock.relabel(model, bought, segment, acquisition=True)
-    build = n - bought.size
-    if build <= 0:
-        return
-    rows = d.rows()
-    other = np.bincount(d.buurt[rows], weights=d.owner[rows] != Owner.CORPORATION,
-                        minlength=city.n_buurten)
-    weight = np.where(city.buurt_wijk == wijk, other + 1e-9, 0.0)
-    buurten = model.rng.choice(city.n_buurten, size=build, p=weight / weight.sum())
-    stock.build(model, np.full(build, S.CORP_SOCIAL), buurten)
+    build = add - np.bincount(d.wijk[bought], minlength=add.size)
+    buurten = []
+    for w in np.flatnonzero(build > 0):
+        weight = np.where(city.buurt_wijk == w, other + 1e-9, 0.0)
+        buurten.append(model.rng.choice(city.n_buurten, size=build[w], p=weight / weight.sum()))
+    if buurten:
+        where = np.concatenate(buurten)
+        stock.build(model, np.full(where.size, S.CORP_SOCIAL), where)
 
 
 def rules(params, city) -> list:

@@ -16,7 +16,7 @@ split dwellings in failing buurten (`model/levers/private_renting.py`).
 
 import numpy as np
 
-from model.allocation import AllocationRule
+from model.allocation import AllocationRule, for_choosers
 
 NAME = "capacity_test"
 
@@ -56,12 +56,10 @@ class CapacityTest(AllocationRule):
     def active(self, model) -> bool:
         return enforced(model) and bool(model.capacity_failing.any())
 
-    def forbid(self, model, market, idx, dwellings):
+    def forbid(self, model, market, idx, offered, j):
         vulnerable = model.households.vulnerable[market.ch.rows[idx]]
-        if not vulnerable.any():
-            return None
-        failing = model.capacity_failing[model.dwellings.buurt[dwellings]]
-        return failing & vulnerable[:, None]
+        return for_choosers(vulnerable, offered, j,
+                            lambda dw: model.capacity_failing[model.dwellings.buurt[dw]])
 
 
 def rules(params, city) -> list:

@@ -82,7 +82,10 @@ def apply(model) -> None:
     p, d = model.params, model.dwellings
     if not (is_on(p) and scheduled(model, NAME)):
         return
-    for k, (a, b) in enumerate(pairs(p, model.city)):
+    parsed = model.lever_state.get("city_marriage_pairs")
+    if parsed is None:  # parsed once per run
+        parsed = model.lever_state["city_marriage_pairs"] = pairs(p, model.city)
+    for k, (a, b) in enumerate(parsed):
         n = yearly_amount(model, f"city_marriage_{k}", p.city_marriage_per_year,
                           p.city_marriage_start)
         rows = d.rows()

@@ -3,9 +3,10 @@ and part of it replaced.
 
 Each year of the schedule, the lever computes how many dwellings the city can have for the
 households the scenario's path expects at the end of the year (the path of
-`model/phases/migration.py`) with vacancy at `demolition_vacancy_cap` (less a safety margin
-of `SAFETY`), and demolishes the excess, corrected for the replacement it builds:
-D = excess / (1 - `demolition_replacement_ratio`), at most `demolition_max_per_year`.
+`model/phases/migration.py`, less the shortfall its top-up tolerates) with vacancy at
+`demolition_vacancy_cap` (less a safety margin of `SAFETY`), and demolishes the excess,
+corrected for the replacement it builds: D = excess / (1 - `demolition_replacement_ratio`),
+at most `demolition_max_per_year`.
 It runs after the levers that add dwellings (the band's additions, which it sees the next
 year, excepted). Candidates lie in buurten whose vacancy exceeds `demolition_buurt_vacancy`:
 every vacant dwelling (private ones are bought up for it) and the occupied corporation
@@ -20,7 +21,7 @@ import numpy as np
 
 from model import stock
 from model.categories import Owner
-from model.phases.migration import target_households
+from model.phases.migration import TOP_UP_TOLERANCE, target_households
 from model.synthesis import largest_remainder
 
 NAME = "demolition"
@@ -35,7 +36,8 @@ def is_on(params) -> bool:
 def excess(model) -> float:
     """Dwellings above what keeps the expected year-end vacancy at the cap."""
     p = model.params
-    households = target_households(model, model.year)
+    # The path's households, less what migration's top-up may leave short of it.
+    households = target_households(model, model.year) * (1.0 - TOP_UP_TOLERANCE)
     allowed = households / (1.0 - max(p.demolition_vacancy_cap - SAFETY, 0.0))
     return model.dwellings.count() - allowed
 

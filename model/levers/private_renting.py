@@ -21,8 +21,8 @@ import numpy as np
 
 from model import rules as dutch_rules
 from model import stock
-from model.allocation import AllocationRule
-from model.categories import Origin, Owner
+from model.allocation import AllocationRule, for_choosers
+from model.categories import Owner
 from model.categories import Segment as S
 
 NAME = "private_renting"
@@ -89,18 +89,15 @@ class LocalBinding(AllocationRule):
     def active(self, model) -> bool:
         return _scheduled(model) and model.params.local_binding
 
-    def forbid(self, model, market, idx, dwellings):
+    def forbid(self, model, market, idx, offered, j):
         h, ch = model.households, market.ch
         rows = ch.rows[idx]
-        unbound = (ch.newcomer[idx] & np.isin(h.origin[rows], (Origin.NETHERLANDS, Origin.ABROAD))
+        unbound = (ch.newcomer[idx] & dutch_rules.FROM_OUTSIDE_REGION[h.origin[rows]]
                    & (dutch_rules.income_source(h.age[rows], h.vulnerable[rows])
                       != dutch_rules.WORK))
-        if not unbound.any():
-            return None
-        d = model.dwellings
-        bound = (d.segment[dwellings] == S.PRIVATE_CHEAP) & (
-            d.rent[dwellings] <= model.params.local_binding_rent_max)
-        return bound & unbound[:, None]
+        d, limit = model.dwellings, model.params.local_binding_rent_max
+        return for_choosers(unbound, offered, j, lambda dw: (d.segment[dw] == S.PRIVATE_CHEAP)
+                            & (d.rent[dw] <= limit))
 
 
 def rules(params, city) -> list:

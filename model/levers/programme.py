@@ -35,13 +35,16 @@ def apply(model) -> None:
     p = model.params
     if not (is_on(p) and scheduled(model, NAME)):
         return
+    per_buurt = _stock_per_buurt(model)
     for s, per_year in enumerate(p.programme_per_year):
         n = yearly_amount(model, f"programme_{SEGMENTS[s]}", per_year, p.programme_start)
         if n == 0:
             continue
         if s in RENTED and p.programme_transformation_share > 0:
             n -= transform(model, s, int(round(n * p.programme_transformation_share)))
-        buurten = locate(model, s, n)
+            per_buurt = _stock_per_buurt(model)
+        buurten = locate(model, s, n, per_buurt)
+        per_buurt[:, s] += np.bincount(buurten, minlength=per_buurt.shape[0])
         flats = s in RENTED
         zero_step = flats & (model.rng.random(n) < p.programme_zero_step_share)
         stock.build(model, np.full(n, s), buurten, zero_step=zero_step)
@@ -61,13 +64,20 @@ def transform(model, segment: int, n: int) -> int:
     return int(chosen.size)
 
 
-def locate(model, segment: int, n: int) -> np.ndarray:
-    """The buurt of each of `n` new dwellings of `segment`, by the location rule."""
-    d, p, city = model.dwellings, model.params, model.city
+def _stock_per_buurt(model) -> np.ndarray:
+    """Dwellings per buurt and segment."""
+    d, n_b = model.dwellings, model.city.n_buurten
     rows = d.rows()
-    total = np.bincount(d.buurt[rows], minlength=city.n_buurten).astype(float)
-    have = np.bincount(d.buurt[rows], weights=d.segment[rows] == segment,
-                       minlength=city.n_buurten)
+    cell = d.buurt[rows].astype(np.int64) * 8 + d.segment[rows]
+    return np.bincount(cell, minlength=n_b * 8).reshape(n_b, 8).astype(float)
+
+
+def locate(model, segment: int, n: int, per_buurt: np.ndarray) -> np.ndarray:
+    """The buurt of each of `n` new dwellings of `segment`, by the location rule
+    (`per_buurt`: dwellings per buurt and segment now)."""
+    p, city = model.params, model.city
+    total = per_buurt.sum(axis=1)
+    have = per_buurt[:, segment]
     eligible = total >= MIN_BUURT_DWELLINGS * p.scale
     if p.programme_location == "missing_segments":
         city_share = (have.sum() + n) / total.sum()

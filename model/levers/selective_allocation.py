@@ -14,12 +14,11 @@ both are counted.
 import numpy as np
 
 from model import rules as dutch_rules
-from model.allocation import AllocationRule
-from model.categories import Origin
+from model.allocation import AllocationRule, for_choosers
 from model.categories import Segment as S
 
 NAME = "selective_allocation"
-RENTED_CHEAP = (S.CORP_SOCIAL, S.PRIVATE_CHEAP)
+RENTED_CHEAP = np.isin(np.arange(len(S)), (S.CORP_SOCIAL, S.PRIVATE_CHEAP))  # by segment
 
 
 def is_on(params) -> bool:
@@ -52,19 +51,16 @@ class SelectiveAllocation(AllocationRule):
 
         return scheduled(model, NAME)
 
-    def forbid(self, model, market, idx, dwellings):
+    def forbid(self, model, market, idx, offered, j):
         h, p = model.households, model.params
         rows = market.ch.rows[idx]
-        recent = np.isin(h.origin[rows], (Origin.NETHERLANDS, Origin.ABROAD)) & (
+        recent = dutch_rules.FROM_OUTSIDE_REGION[h.origin[rows]] & (
             model.year - h.arrived[rows] < p.selective_allocation_residence_years)
         source = dutch_rules.income_source(h.age[rows], h.vulnerable[rows])
         subject = recent & (source == dutch_rules.BENEFIT)
-        if not subject.any():
-            return None
         d = model.dwellings
-        closed = self.designated[d.buurt[dwellings]] & np.isin(d.segment[dwellings],
-                                                                RENTED_CHEAP)
-        return closed & subject[:, None]
+        return for_choosers(subject, offered, j, lambda dw: self.designated[d.buurt[dw]]
+                            & RENTED_CHEAP[d.segment[dw]])
 
 
 def rules(params, city) -> list:

@@ -53,12 +53,21 @@ def group_of(d, rows: np.ndarray) -> np.ndarray:
     return np.where(expensive, NONE, group)
 
 
+def group_table(ctx) -> np.ndarray:
+    """Chooser x target group (none, social, middle, affordable): whether the chooser
+    belongs to it; made once per market (kept on its context)."""
+    table = getattr(ctx, "target_groups", None)
+    if table is None:
+        table = np.stack([np.ones(ctx.income.size, dtype=bool), ctx.daeb, ctx.middle_ok,
+                          ctx.income <= dutch_rules.AFFORDABLE_PURCHASE_INCOME], axis=1)
+        ctx.target_groups = table
+    return table
+
+
 def in_group(ctx, idx: np.ndarray, group: np.ndarray) -> np.ndarray:
-    """Whether chooser idx belongs to `group` (broadcast over a choice set)."""
-    col = (lambda a: a[idx][:, None]) if group.ndim == 2 else (lambda a: a[idx])
-    affordable = col(ctx.income) <= dutch_rules.AFFORDABLE_PURCHASE_INCOME
-    return np.select([group == SOCIAL, group == MIDDLE, group == AFFORDABLE],
-                     [col(ctx.daeb), col(ctx.middle_ok), affordable], default=True)
+    """Whether each chooser idx belongs to the target group of the dwelling paired with it
+    (idx and group of the same length)."""
+    return group_table(ctx)[idx, group]
 
 
 class TargetGroups(AllocationRule):
@@ -69,22 +78,24 @@ class TargetGroups(AllocationRule):
     def __init__(self, enforced: bool):
         self.enforced = enforced
 
-    def forbid(self, model, market, idx, dwellings):
+    def forbid(self, model, market, idx, offered, j):
         if not self.enforced:
             return None
         d = model.dwellings
-        reserved = d.regulated_until[dwellings] >= model.year
+        reserved = d.regulated_until[offered] >= model.year
         if not reserved.any():
             return None
-        return reserved & ~in_group(market.ctx, idx, group_of(d, dwellings))
+        group = np.where(reserved, group_of(d, offered), NONE).astype(np.intp)[j]
+        return ~np.take_along_axis(group_table(market.ctx)[idx], group, axis=1)
 
     def let(self, model, market, winners, homes):
         d, f, p = model.dwellings, model.flows, model.params
-        group = group_of(d, homes)
-        new = (d.built[homes] > 0) & (model.year - d.built[homes] < p.target_group_lock_years)
-        new &= group != NONE
-        if not new.any():
+        recent = (d.built[homes] > 0) & (model.year - d.built[homes] < p.target_group_lock_years)
+        if not recent.any():
             return
+        winners, homes = winners[recent], homes[recent]
+        group = group_of(d, homes)
+        new = group != NONE
         ok = in_group(market.ctx, winners, group)
         reserved = d.regulated_until[homes] >= model.year
         f.new_lettings += int(new.sum())

@@ -252,8 +252,8 @@ def _vacancies(model) -> np.ndarray:
     """This round's vacant dwellings, with the changes that waited for their next letting
     applied."""
     d = model.dwellings
-    rows = d.rows()
-    vacant = rows[d.occupant[rows] == VACANT]
+    n = d.n_rows
+    vacant = np.flatnonzero((d.occupant[:n] == VACANT) & d.alive[:n])
     stock.apply_pending(model, vacant)
     return vacant
 
@@ -317,7 +317,7 @@ def clear(model, ch: Choosers) -> int:
         offer = _Offer(model, ctx, vac)
         util = utility(model, ctx, idx, offer, j) + _gumbel(rng, j.shape)
         if lever_rules:
-            allocation.forbid(model, lever_rules, market, idx, offer.rows[j], util)
+            allocation.forbid(model, lever_rules, market, idx, offer.rows, j, util)
         # Each chooser bids for its best dwelling; who is outbid by a household with higher
         # priority tries its next best, up to TOP_CHOICES dwellings in one round.
         pos = np.arange(idx.size)
