@@ -31,6 +31,7 @@ REASONS = (
     "death",
     "care_home",
     "partnering",  # a single moving in with a partner elsewhere in the city
+    "leave_region",  # left for work, study or family elsewhere, not for a dwelling
 )
 EVENT = {name: i for i, name in enumerate(EVENTS)}
 REASON = {name: i for i, name in enumerate(REASONS)}

@@ -229,6 +229,17 @@ _add("household_change_2050", -3795.0, float, "households", "migration",
      "in-migration fills the gap between the households left after demography and out-"
      "migration and a straight path to this target.", "Huishoudensgroei 2024-2050",
      low=-20000.0, high=30000.0, lever=True)
+_add("leave_region_rate", 0.06, float, "per household per year", "migration",
+     "Calibrated (python -m experiments.calibrate) to the churn of Heerlen-Noord: about "
+     "3,200 persons a year moving in from outside Heerlen and about as many leaving "
+     "(Nationaal Programma Heerlen-Noord, start report: 32,000 in ten years); age profile "
+     "after CBS moves between municipalities by age",
+     "Yearly probability that a household whose head is 25-34 leaves the region for reasons "
+     "outside the housing market (a job, study or partner elsewhere); other ages follow a "
+     "fixed profile (model/phases/migration.py). Leavers free their dwellings before the "
+     "market, and the scenario's path then draws more newcomers: this sets how fast the "
+     "city's population turns over.", "Vertrek uit de regio",
+     low=0.0, high=0.2)
 _add("inflow_class_shares", (0.55, 0.20, 0.10, 0.06, 0.09), "vector", "share of in-movers",
      "migration",
      "NPHLN 2021: 38% of adult in-movers low-income (CBS definition) against 12.5% of "

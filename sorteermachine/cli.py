@@ -4,6 +4,7 @@
                        [--set NAME=VALUE ...] [--data-dir DIR] [--ledger] --out DIR
     sorteermachine params [--group GROUP] [--markdown]
     sorteermachine scenarios
+    sorteermachine calibrate [--seeds N] [--scenarios base,...|all] [--fit] [--write]
     sorteermachine check-data [DIR]
 
 Bad input (an unknown scenario or parameter, a value out of range, a broken data file) stops
@@ -16,6 +17,8 @@ import sys
 import time
 import tomllib
 
+from experiments.calibration import CalibrationError
+from experiments.calibration import add_arguments as calibration_arguments
 from experiments.results import OutputError, RunResults, check_out_dir
 from experiments.single import LAST_YEAR, resolve, run
 from model.city import DataError, load_city
@@ -142,6 +145,12 @@ def cmd_check_data(args) -> int:
     return 0
 
 
+def cmd_calibrate(args) -> int:
+    from experiments.calibration import calibrate
+
+    return calibrate(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sorteermachine",
@@ -180,6 +189,11 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("scenarios", help="list the built-in scenarios")
     s.set_defaults(func=cmd_scenarios)
 
+    k = sub.add_parser("calibrate", help="the model against the city's calibration targets; "
+                                         "--fit refits the parameters that set its pace")
+    calibration_arguments(k)
+    k.set_defaults(func=cmd_calibrate)
+
     c = sub.add_parser("check-data", help="check a city data folder")
     c.add_argument("dir", nargs="?", default=None, help="folder (default: packaged Heerlen)")
     c.set_defaults(func=cmd_check_data)
@@ -190,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ParameterError, ScenarioError, DataError, OutputError) as exc:
+    except (ParameterError, ScenarioError, DataError, OutputError, CalibrationError) as exc:
         print(f"sorteermachine: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
