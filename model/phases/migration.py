@@ -36,7 +36,7 @@ NEWCOMER_SIZE_PROBS = np.array([
 ])
 NEWCOMER_AGE_RANGE = (19, 55)
 NEWCOMER_AGE_MODE = 28
-TOP_UP_PASSES = 3  # extra searches by newcomers after the main market, to reach the path
+TOP_UP_PASSES = 6  # extra searches by newcomers after the main market, to reach the path
 LAST_YEAR = 2050  # the end of the scenarios' paths (vision Table 3)
 TOP_UP_TOLERANCE = 0.005  # share of households the path may be missed by before 2050
 
