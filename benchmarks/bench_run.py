@@ -60,7 +60,7 @@ if trace:
     tracemalloc.start()
 t0 = time.perf_counter()
 m = SortingModel(rng=1)
-m.run_until(2050)
+m.run_until_year(2050)
 seconds = time.perf_counter() - t0
 traced_peak = tracemalloc.get_traced_memory()[1] if trace else None
 print(json.dumps({"baseline_kib": baseline, "peak_kib": peak_kib(),
@@ -72,7 +72,7 @@ def time_sorteermachine(seed: int) -> tuple[float, float, int, float]:
     """Build + 26 years; returns (wall s, CPU s, start households, mean households per step)."""
     t0, c0 = time.perf_counter(), time.process_time()
     m = SortingModel(rng=seed)
-    m.run_until(END_YEAR)
+    m.run_until_year(END_YEAR)
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     # city_rows holds one record for 2024 and one per simulated year; the households
     # alive at the start of each of the 26 steps are the first 26 records.
@@ -88,6 +88,23 @@ def time_schelling(seed: int) -> tuple[float, float, int, int]:
     for _ in range(STEPS):  # ignore m.running: the example stops once everyone is happy
         m.step()
     return time.perf_counter() - t0, time.process_time() - c0, agents, m.steps
+
+
+def time_handles(seed: int) -> tuple[float, int, float, int, float]:
+    """Mesa agent handles, registered through Mesa's public Agent.__init__ / Agent.remove:
+    (first read of model.agents s, agents, read after one more year s, agents, read again
+    with nothing changed s)."""
+    m = SortingModel(rng=seed)
+    t0 = time.perf_counter()
+    first = len(m.agents)
+    t1 = time.perf_counter()
+    m.step()
+    t2 = time.perf_counter()
+    after = len(m.agents)
+    t3 = time.perf_counter()
+    len(m.agents)
+    t4 = time.perf_counter()
+    return t1 - t0, first, t3 - t2, after, t4 - t3
 
 
 def memory_run(trace: bool) -> dict:
@@ -124,7 +141,7 @@ def main() -> None:
     print()
 
     # 1. sorteermachine: wall time (imports excluded), throughput, memory.
-    print(f"[1] sorteermachine, SortingModel(rng=seed).run_until({END_YEAR}), "
+    print(f"[1] sorteermachine, SortingModel(rng=seed).run_until_year({END_YEAR}), "
           f"seeds 1..{args.repeats}")
     runs = []
     for seed in range(1, args.repeats + 1):
@@ -174,6 +191,17 @@ def main() -> None:
         print(f"    CPU time             {spread([r[1] for r in sch_runs])}")
         print(f"    agent-steps/s        {sch_rate:,.0f}  ({sch_agents:,.0f} agents on average)")
         print()
+
+    # 1b. The Household handles (paid only by users who read model.agents).
+    print(f"[1b] Household agent handles (Mesa's public Agent.__init__ / Agent.remove), "
+          f"seeds 1..{args.repeats}")
+    handles = [time_handles(seed) for seed in range(1, args.repeats + 1)]
+    print(f"    first read of model.agents   {spread([h[0] for h in handles])}   "
+          f"({handles[0][1]:,} handles made)")
+    print(f"    read after one more year     {spread([h[2] for h in handles])}   "
+          f"({handles[0][3]:,} agents)")
+    print(f"    read again, nothing changed  {spread([h[4] for h in handles])}")
+    print()
 
     # 3. Targets.
     print("[3] targets from the issue")

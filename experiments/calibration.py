@@ -154,7 +154,7 @@ def run_seeds(params: Params, seeds: list[int], until: int, data_dir=None) -> li
     models = []
     for seed in seeds:
         model = SortingModel(rng=seed, params=params, data_dir=data_dir)
-        model.run_until(until)
+        model.run_until_year(until)
         models.append(model)
     return models
 

@@ -4,38 +4,21 @@ Saving and reading the results is the results layer's job (`experiments/results.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from model import SortingModel
-from model.params import Params, make_params
-from model.scenarios import load_policy, load_scenario
+from model.params import Params
+from model.phases.migration import LAST_YEAR
+from model.scenarios import DEFAULT_POLICY, DEFAULT_SCENARIO, RunSetup, combine
 
-LAST_YEAR = 2050
-DEFAULT_SCENARIO, DEFAULT_POLICY = "base", "no-policy"
-
-
-@dataclass(frozen=True)
-class RunSetup:
-    """What a run is: a demographic scenario, a policy package and the parameters they give
-    together (with any overrides)."""
-
-    scenario: str
-    policy: str
-    params: Params
+__all__ = ["DEFAULT_POLICY", "DEFAULT_SCENARIO", "LAST_YEAR", "RunSetup", "resolve", "run"]
 
 
 def resolve(scenario: str | Path | None = None, policy: str | Path | None = None,
             overrides: dict | None = None) -> RunSetup:
     """The scenario's parameters, the policy package's levers on top, then `overrides`
-    (all validated; a bad override is reported as the user's own)."""
-    loaded = load_scenario(scenario or DEFAULT_SCENARIO)
-    package = load_policy(policy or DEFAULT_POLICY)
-    params = make_params({**loaded.params, **package.params}, where=str(loaded.path))
-    if overrides:
-        make_params(overrides, where="--set")
-        params = params.replace(**overrides)
-    return RunSetup(loaded.name, package.name, params)
+    (all validated; a bad override is reported as the user's own, '--set')."""
+    return combine(scenario, policy, overrides, where="--set")
 
 
 def run(params: Params, seed: int, until: int = LAST_YEAR, data_dir=None,

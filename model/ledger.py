@@ -17,6 +17,8 @@ EVENTS = (
     "form",  # a new household formed in the city (child leaving home, separation)
     "dissolve",  # a household ended (death, care home, moving in with a partner)
     "unplaced",  # would have moved in from outside but found no dwelling (unmet demand)
+    "displace",  # put out of its dwelling by a lever (demolition, sale, splitting, ...)
+    "refuse",  # kept out of the city's market by a lever's rule (e.g. fair share)
 )
 REASONS = (
     "life_stage",  # the ordinary wish to move at this age
@@ -26,12 +28,22 @@ REASONS = (
     "neighbourhood",  # low liveability of the buurt
     "leaving_home",  # a child forming its own household
     "separation",  # a couple splitting into two households
-    "displaced",  # the dwelling was demolished, sold or re-labelled by policy
+    "stock_change",  # displaced by a change of the stock without a lever (the hindcast)
     "in_migration",  # moving in from outside the city
     "death",
     "care_home",
     "partnering",  # a single moving in with a partner elsewhere in the city
     "leave_region",  # left for work, study or family elsewhere, not for a dwelling
+    # Levers (model/levers/): the displaced households' moves and the refusals carry these.
+    "bandwidth",  # corporation stock sold or demolished to bring a wijk into the band
+    "demolition",  # corporation stock demolished where vacancy is high
+    "city_marriage",  # corporation stock thinned in one area of a paired two
+    "splitting",  # a private landlord split the dwelling into units
+    "capacity_test",  # a vulnerable household refused a buurt that fails the test
+    "fair_share",  # a vulnerable in-mover refused above the city's fair share
+    "local_binding",  # cheap private rent refused to in-movers without binding
+    "selective_allocation",  # social rent refused to in-movers without income from work
+    "target_group",  # a regulated dwelling refused outside its target group
 )
 EVENT = {name: i for i, name in enumerate(EVENTS)}
 REASON = {name: i for i, name in enumerate(REASONS)}

@@ -287,5 +287,24 @@ _add("construction_max_per_year", 1500, int, "dwellings per year", "construction
      "Most dwellings built in one year in 'demand' mode.", "Max. nieuwbouw per jaar",
      low=0, high=5000, lever=True)
 
+_add("construction_min_vacancy", 0.02, float, "share of dwellings", "construction",
+     "Assumption: a market needs some vacancy to work (frictional vacancy, about 2%)",
+     "In 'demand' mode, build enough to keep at least this share of the stock vacant.",
+     "Minimale leegstand", low=0.0, high=0.2, label_en="Minimum vacancy", lever=True)
+_add("new_rent", (650.0, 1_000.0, 800.0, 1_050.0, 0.0, 0.0, 0.0, 0.0), "vector", "EUR/month",
+     "construction",
+     "Assumption: new corporation rent near the aftoppingsgrens, new middle rent within the "
+     "Wet betaalbare huur band (POLICY_RULES 1.1); owner-occupied homes have no rent",
+     "Monthly rent of a new dwelling per segment (corp_social, corp_middle, private_cheap, "
+     "private_free, own_1..own_4), 2024 euros.", "Huur nieuwbouw", low=0.0, high=3000.0,
+     length=8, label_en="New-build rent")
+_add("new_woz", (200e3, 220e3, 190e3, 240e3, 180e3, 260e3, 350e3, 460e3), "vector", "EUR",
+     "construction",
+     "Assumption: new homes priced inside their segment's WOZ class (own_1..own_4: below "
+     "200k, 200-300k, 300-390k, above 390k)",
+     "WOZ value of a new dwelling per segment, 2024 euros (for owner-occupied homes the "
+     "price in the mortgage test).", "WOZ nieuwbouw", low=50e3, high=2e6, length=8,
+     label_en="New-build WOZ value")
+
 REGISTER: dict[str, Param] = {p.name: p for p in _ENTRIES}
 assert len(REGISTER) == len(_ENTRIES), "duplicate parameter name"

@@ -11,6 +11,7 @@ import numpy as np
 
 NO_DWELLING = -1
 VACANT = -1
+NO_CHANGE = -1  # Dwellings.pending_segment when no change waits for the next letting
 OWN_SEGMENT_START = 4  # Segment.OWN_1: codes from here on are owner-occupied
 
 
@@ -27,6 +28,7 @@ class Table:
         self.alive = np.zeros(self.capacity, dtype=bool)
         self.n_rows = 0  # rows ever handed out; rows >= n_rows are untouched
         self._free: list[np.ndarray] = []
+        self._retired: list[np.ndarray] = []
 
     def _blank(self, name: str, dtype, n: int) -> np.ndarray:
         return np.full(n, self.FILL.get(name, 0), dtype=dtype)
@@ -66,6 +68,19 @@ class Table:
         self.alive[rows] = False
         if rows.size:
             self._free.append(np.sort(rows))
+
+    def retire(self, rows: np.ndarray) -> None:
+        """Mark rows dead but keep them out of reuse until `recycle()`: a demolished
+        dwelling's row still names its buurt for the households it displaced this year."""
+        rows = np.asarray(rows, dtype=np.int64)
+        self.alive[rows] = False
+        if rows.size:
+            self._retired.append(np.sort(rows))
+
+    def recycle(self) -> None:
+        """Hand the rows retired so far back for reuse."""
+        self._free.extend(self._retired)
+        self._retired = []
 
     def rows(self) -> np.ndarray:
         """Indices of the living rows, in row order (deterministic)."""
@@ -110,8 +125,15 @@ class Dwellings(Table):
         "occupant": np.int64,  # row in Households, or VACANT
         "built": np.int16,  # year built (0 = before the start)
         "cost": np.float64,  # housing cost a year (set by set_costs)
+        # Changes that wait for the next letting (model/stock.py: relabel, sell):
+        "pending_segment": np.int8,  # segment it gets when next vacant, or NO_CHANGE
+        "pending_rent": np.float64,  # its rent then (0 for owner-occupied)
+        "pending_kind": np.int8,  # what the change is (stock.RELABEL, SALE, RENOVATION)
+        "regulated_until": np.int16,  # last year it is reserved for its target group (0: not)
+        "zero_step": np.bool_,  # no steps to the front door and inside (for older households)
+        "renovated": np.int16,  # year of the last renovation (0 = none in the run)
     }
-    FILL = {"occupant": VACANT}
+    FILL = {"occupant": VACANT, "pending_segment": -1}
 
     def set_costs(self, rows: np.ndarray, owner_cost_rate: float) -> None:
         """Housing cost a year: rent x 12, or the WOZ value x the user cost of owning. Kept
@@ -120,6 +142,31 @@ class Dwellings(Table):
         owned = self.segment[rows] >= OWN_SEGMENT_START
         self.cost[rows] = np.where(owned, self.woz[rows] * owner_cost_rate,
                                    self.rent[rows] * 12.0)
+
+
+class Displacements:
+    """Households a lever put out of their dwelling this year (demolition, sale with vacant
+    possession, splitting, a city marriage), with what the accounting of where they went
+    needs: who (row and uid, as rows are reused), why (the lever's ledger reason code), from
+    where, and at what yearly housing cost."""
+
+    FIELDS = ("row", "uid", "reason", "dwelling", "buurt", "wijk", "cost")
+
+    def __init__(self):
+        self._parts: list[tuple[np.ndarray, ...]] = []
+
+    def add(self, *columns: np.ndarray) -> None:
+        if columns[0].size:
+            self._parts.append(tuple(np.asarray(c) for c in columns))
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        if not self._parts:
+            return {f: np.empty(0, dtype=np.int64) for f in self.FIELDS}
+        return {f: np.concatenate([p[i] for p in self._parts])
+                for i, f in enumerate(self.FIELDS)}
+
+    def __len__(self) -> int:
+        return sum(p[0].size for p in self._parts)
 
 
 @dataclass
@@ -138,3 +185,18 @@ class YearFlows:
     corp_lettings_above_daeb: int = 0  # ... to households above the DAEB income limit
     corp_lettings_passend: int = 0  # ... to households within the passend-toewijzen limit
     corp_lettings_passend_ok: int = 0  # ... of which at a rent up to the aftoppingsgrens
+    # Changes of the stock (model/stock.py), counted when they take effect.
+    demolished: int = 0
+    sold: int = 0  # corporation dwellings sold (to owner-occupiers or private landlords)
+    acquired: int = 0  # private rentals bought by corporations
+    relabelled: int = 0  # segment changed without a change of owner (e.g. to middle rent)
+    renovated: int = 0
+    split: int = 0  # dwellings split into units
+    split_units: int = 0  # units made by splitting
+    built_outside: dict = field(default_factory=dict)  # partner municipality -> dwellings
+    displaced: Displacements = field(default_factory=Displacements)
+    # Allocation rules of levers (model/allocation.py): per lever, the (row, uid) of each
+    # household a rule refused this year; and lettings under target-group regulation.
+    refused: dict = field(default_factory=dict)
+    regulated_lettings: int = 0
+    regulated_lettings_in_group: int = 0

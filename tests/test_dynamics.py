@@ -124,15 +124,15 @@ def test_wijk_flows_add_up_to_city_flows(runs):
 
 def test_same_seed_same_run():
     a, b = SortingModel(rng=5, scale=0.1), SortingModel(rng=5, scale=0.1)
-    a.run_until(2030)
-    b.run_until(2030)
+    a.run_until_year(2030)
+    b.run_until_year(2030)
     assert a.city_frame().equals(b.city_frame())
     assert a.wijk_frame().equals(b.wijk_frame())
 
 
 def test_agents_follow_the_arrays_after_steps():
     model = SortingModel(rng=2, scale=0.1)
-    model.run_until(2028)
+    model.run_until_year(2028)
     agents = model.agents.to_list()
     assert len(agents) == model.households.count()
     ids = {a.unique_id for a in agents}

@@ -12,7 +12,7 @@ from viz.report import build_report
 @pytest.fixture(scope="module")
 def finished():
     model = SortingModel(rng=3, scale=0.1)
-    model.run_until(2026)
+    model.run_until_year(2026)
     return model
 
 

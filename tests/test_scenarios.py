@@ -28,15 +28,15 @@ def test_every_table_3_scenario_is_built_in():
 
 @pytest.mark.parametrize("name", list(TABLE_3))
 def test_household_change_matches_table_3(name):
-    model = SortingModel(rng=7, scenario=name)
-    model.run_until(2050)
+    model = SortingModel(rng=7, scenario_name=name)
+    model.run_until_year(2050)
     assert abs(household_change(model) - TABLE_3[name]) <= 0.1 * abs(TABLE_3[name])
     assert model.city_frame()["unmet_demand"].max() < 50  # enough dwellings: little unmet
 
 
 def test_growth_without_construction_is_capped_and_unmet_demand_reported():
-    model = SortingModel(rng=7, scenario="economic-asml", construction="none")
-    model.run_until(2050)
+    model = SortingModel(rng=7, scenario_name="economic-asml", construction="none")
+    model.run_until_year(2050)
     c = model.city_frame()
     vacant_at_start = c["vacant_dwellings"].iloc[0]
     assert household_change(model) <= vacant_at_start  # no more households than dwellings
@@ -46,8 +46,8 @@ def test_growth_without_construction_is_capped_and_unmet_demand_reported():
 
 
 def test_construction_to_demand_builds_what_growth_needs():
-    model = SortingModel(rng=7, scenario="economic-asml")
-    model.run_until(2050)
+    model = SortingModel(rng=7, scenario_name="economic-asml")
+    model.run_until_year(2050)
     c = model.city_frame()
     assert c["built"].sum() >= TABLE_3["economic-asml"] - c["vacant_dwellings"].iloc[0]
     assert c["dwellings"].iloc[-1] == c["dwellings"].iloc[0] + c["built"].sum()

@@ -9,9 +9,9 @@ from functools import cache
 
 import numpy as np
 
-from model import metrics
+from model import allocation, metrics, stock
 from model.categories import INCOME_CLASSES, SEGMENT_OWNER, SEGMENTS, Owner
-from model.ledger import EVENT
+from model.ledger import EVENT, REASON
 from model.phases.census import to_wijken
 
 N_CLASSES = len(INCOME_CLASSES)
@@ -44,6 +44,37 @@ def _flows_by_wijk(model, n_wijken: int) -> dict[str, np.ndarray]:
         out[name] = np.bincount(wijk[sel], minlength=n_wijken)
         out[f"persons_{name}"] = np.bincount(wijk[sel], weights=size[sel], minlength=n_wijken)
     return out, a
+
+
+def _stock_and_displacement(model, city_row: dict) -> dict:
+    """Changes of the stock this year, the households levers displaced (where they went,
+    whether they pay more, per lever) and the households levers' rules refused."""
+    f = model.flows
+    row = {"vacancy": city_row["vacant_dwellings"] / max(city_row["dwellings"], 1)}
+    for name in STOCK_COUNTERS:
+        row[name] = int(getattr(f, name)) if f is not None else 0
+    row["built_outside"] = int(sum(f.built_outside.values())) if f is not None else 0
+    out = stock.displacement_outcomes(model) if f is not None else None
+    n = 0 if out is None else out["reason"].size
+    row["displaced"] = n
+    for where in ("same_buurt", "same_wijk", "elsewhere_city", "out_of_city", "cost_up"):
+        row[f"displaced_{where}"] = int(out[where].sum()) if n else 0
+    for lever in DISPLACING:
+        row[f"displaced_{lever}"] = int((out["reason"] == REASON[lever]).sum()) if n else 0
+    refusals = allocation.refusal_outcomes(model) if f is not None else {}
+    for lever in REFUSING:
+        got = refusals.get(lever, {"refused": 0, "region": 0})
+        row[f"refused_{lever}"] = got["refused"]
+        row[f"refused_{lever}_to_region"] = got["region"]
+    return row
+
+
+# Output columns of the stock and displacement block (a fixed schema, whatever is active).
+STOCK_COUNTERS = ("demolished", "sold", "acquired", "relabelled", "renovated", "split",
+                  "split_units")
+DISPLACING = ("bandwidth", "demolition", "city_marriage", "splitting", "stock_change")
+REFUSING = ("capacity_test", "fair_share", "local_binding", "selective_allocation",
+            "target_group")
 
 
 def record(model) -> None:
@@ -124,6 +155,7 @@ def record(model) -> None:
         row[f"vacancy_{name}"] = float(seg_vacant[s] / seg_total[s]) if seg_total[s] else 0.0
     for c, name in enumerate(INCOME_CLASSES):
         row[f"fit_{name}"] = float(fit_total[c] / class_total[c]) if class_total[c] else 0.0
+    row.update(_stock_and_displacement(model, row))
     model.city_rows.append(row)
 
     live_w = to_wijken(city, model.liveability * hh_b)

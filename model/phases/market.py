@@ -24,13 +24,18 @@ A capacity-constrained discrete choice, cleared in rounds:
 
 After the last round, voluntary movers who found nothing stay; residents who must move and
 found nothing leave the city; newcomers who found nothing do not come.
+
+Households a lever displaced this year (`model/stock.py`) search first in line: they must
+move, and corporations give them priority above other urgent households. The rules of levers
+(capacity test, target groups, ...) plug in through one hook, `model/allocation.py`; changes
+of the stock that wait for the next letting take effect when a dwelling is offered vacant.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 
-from model import rules
+from model import allocation, rules, stock
 from model.categories import IncomeClass, Owner
 from model.categories import Segment as S
 from model.fit import FIT
@@ -38,6 +43,8 @@ from model.state import VACANT
 
 N_SEGMENTS = len(S)
 TOP_CHOICES = 3  # dwellings a chooser ranks per round (its fall-backs if outbid)
+DISPLACED_PRIORITY = 10.0  # displaced households' urgency in corporation lettings, on top
+# of the urgency every household that must move has (stadsvernieuwingsurgentie)
 
 
 @dataclass
@@ -49,18 +56,29 @@ class Choosers:
     origin_dwelling: np.ndarray  # where they search from (their home or parents'), or -1
     can_stay: np.ndarray  # voluntary movers keep their dwelling if nothing better comes up
     newcomer: np.ndarray  # from outside the city: arrive, or count as unmet demand
+    priority: np.ndarray | None = None  # extra priority in corporation lettings (displaced)
+
+    def __post_init__(self):
+        if self.priority is None:
+            self.priority = np.zeros(self.rows.size)
+
+    FIELDS = ("rows", "reason", "origin_dwelling", "can_stay", "newcomer", "priority")
 
     @staticmethod
     def concat(*parts: "Choosers") -> "Choosers":
         return Choosers(*(np.concatenate([getattr(p, f) for p in parts])
-                          for f in ("rows", "reason", "origin_dwelling", "can_stay", "newcomer")))
+                          for f in Choosers.FIELDS))
+
+    def subset(self, keep: np.ndarray) -> "Choosers":
+        return Choosers(*(getattr(self, f)[keep] for f in Choosers.FIELDS))
 
 
 def run(model) -> None:
     """This year's market: movers with an intention, new households from demography and
     candidate newcomers from migration all search at once."""
     model.buurt_status = buurt_status(model)
-    clear(model, Choosers.concat(model.intent, model.formed, model.newcomers))
+    clear(model, Choosers.concat(stock.displaced_choosers(model), model.intent, model.formed,
+                                 model.newcomers))
 
 
 def buurt_status(model) -> np.ndarray:
@@ -98,6 +116,7 @@ class _Context:
         self.from_buurt = np.where(ch.origin_dwelling >= 0,
                                    d.buurt[np.maximum(ch.origin_dwelling, 0)], -1)
         self.urgent = (h.vulnerable[rows] | ~ch.can_stay) & ~ch.newcomer
+        self.extra_priority = ch.priority
         self.waiting = np.where(ch.newcomer, 0.0, h.years[rows])
         self.young = h.age[rows] < 30
         n_b = model.city.n_buurten
@@ -225,10 +244,13 @@ def utility(model, ctx: "_Context", idx: np.ndarray, offer: _Offer, j: np.ndarra
 
 
 def _vacancies(model) -> np.ndarray:
-    """This round's vacant dwellings."""
+    """This round's vacant dwellings, with the changes that waited for their next letting
+    applied."""
     d = model.dwellings
     rows = d.rows()
-    return rows[d.occupant[rows] == VACANT]
+    vacant = rows[d.occupant[rows] == VACANT]
+    stock.apply_pending(model, vacant)
+    return vacant
 
 
 def _gumbel(rng, shape) -> np.ndarray:
@@ -245,7 +267,15 @@ def clear(model, ch: Choosers) -> int:
     if ch.rows.size == 0:
         return 0
     p, h, d, rng = model.params, model.households, model.dwellings, model.rng
+    lever_rules = allocation.active_rules(model)
+    if lever_rules:
+        refused = allocation.screen(model, lever_rules, allocation.Market(ch, None))
+        if refused.any():
+            ch = ch.subset(~refused)
+            if ch.rows.size == 0:
+                return 0
     ctx = _Context(model, ch)
+    market = allocation.Market(ch, ctx)
     n = ch.rows.size
 
     # Reservations: staying (voluntary movers) and leaving the city (residents).
@@ -281,6 +311,8 @@ def clear(model, ch: Choosers) -> int:
             vac, j = vac[drawn], j.reshape(idx.size, -1)
         offer = _Offer(model, ctx, vac)
         util = utility(model, ctx, idx, offer, j) + _gumbel(rng, j.shape)
+        if lever_rules:
+            allocation.forbid(model, lever_rules, market, idx, offer.rows[j], util)
         # Each chooser bids for its best dwelling; who is outbid by a household with higher
         # priority tries its next best, up to TOP_CHOICES dwellings in one round.
         pos = np.arange(idx.size)
@@ -303,7 +335,8 @@ def clear(model, ch: Choosers) -> int:
                 cand = cand[util[cand, best[cand]] > reservation[idx[cand]]]
             targets = offer.rows[j[cand, best[cand]]]
             free = d.occupant[targets] == VACANT
-            winners, homes = _resolve_bids(model, ctx, idx[cand[free]], targets[free])
+            winners, homes = _resolve_bids(model, ctx, idx[cand[free]], targets[free],
+                                           lever_rules, market)
             _move_in(model, ch, winners, homes)
             moved.append((winners, homes))
             active[winners] = False
@@ -320,8 +353,8 @@ def clear(model, ch: Choosers) -> int:
     return int(unmet.size)
 
 
-def _resolve_bids(model, ctx: _Context, bidders: np.ndarray, targets: np.ndarray
-                  ) -> tuple[np.ndarray, np.ndarray]:
+def _resolve_bids(model, ctx: _Context, bidders: np.ndarray, targets: np.ndarray,
+                  lever_rules: list = (), market=None) -> tuple[np.ndarray, np.ndarray]:
     """One winner per dwelling by priority; cap lettings above the DAEB limit."""
     if bidders.size == 0:
         return bidders, targets
@@ -332,9 +365,11 @@ def _resolve_bids(model, ctx: _Context, bidders: np.ndarray, targets: np.ndarray
     # Corporations let by urgency, then waiting time; sellers and private landlords take the
     # highest bid, so a higher income usually wins.
     priority += np.where(social, 10.0 * ctx.urgent[bidders] + 0.05 * ctx.waiting[bidders], 0.0)
-    priority += np.where(corporation, 0.0, np.log(ctx.income[bidders]))
-    # Sort by dwelling, highest priority first (priority < 64, so one float key does it).
-    order = np.argsort(targets * 64.0 - priority, kind="stable")
+    priority += np.where(corporation, ctx.extra_priority[bidders], np.log(ctx.income[bidders]))
+    if lever_rules:
+        priority += allocation.priority(model, lever_rules, market, bidders, targets)
+    # Sort by dwelling, highest priority first (priority < 1024, so one float key does it).
+    order = np.argsort(targets * 1024.0 - priority, kind="stable")
     first = np.ones(order.size, dtype=bool)
     first[1:] = targets[order][1:] != targets[order][:-1]
     win = order[first]
@@ -356,6 +391,8 @@ def _resolve_bids(model, ctx: _Context, bidders: np.ndarray, targets: np.ndarray
     flows.corp_lettings_passend += int((social & ok & ctx.passend[winners]).sum())
     flows.corp_lettings_passend_ok += int((social & ok & ctx.passend[winners]
                                            & (d.rent[homes] <= ctx.aftopping[winners])).sum())
+    if lever_rules:
+        allocation.let(model, lever_rules, market, winners[ok], homes[ok])
     return winners[ok], homes[ok]
 
 

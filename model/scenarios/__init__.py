@@ -15,11 +15,12 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from model.params import ParameterError, make_params
+from model.params import ParameterError, Params, make_params
 
 BUILTIN_DIRS = {"scenario": Path(__file__).parent,
                 "policy": Path(__file__).parent.parent / "policies"}
 BUILTIN_DIR = BUILTIN_DIRS["scenario"]
+DEFAULT_SCENARIO, DEFAULT_POLICY = "base", "no-policy"
 
 
 class ScenarioError(ValueError):
@@ -104,3 +105,26 @@ def _load(name_or_path: str | Path, kind: str) -> Scenario:
                     description=str(meta.get("description", "")),
                     source=str(meta.get("source", "")), params=dict(params), path=path,
                     kind=kind)
+
+
+@dataclass(frozen=True)
+class RunSetup:
+    """What a run is: a demographic scenario, a policy package and the parameters they give
+    together (with any overrides)."""
+
+    scenario: str
+    policy: str
+    params: Params
+
+
+def combine(scenario: str | Path | None = None, policy: str | Path | None = None,
+            overrides: dict | None = None, where: str = "--set") -> RunSetup:
+    """The scenario's parameters, the policy package's levers on top, then `overrides`
+    (all validated; a bad override is reported as coming from `where`)."""
+    loaded = load_scenario(scenario or DEFAULT_SCENARIO)
+    package = load_policy(policy or DEFAULT_POLICY)
+    params = make_params({**loaded.params, **package.params}, where=str(loaded.path))
+    if overrides:
+        make_params(overrides, where=where)
+        params = params.replace(**overrides)
+    return RunSetup(loaded.name, package.name, params)

@@ -1,0 +1,316 @@
+"""Stock operations: the only way the dwelling stock changes during a run.
+
+Levers (`model/levers/`) and the hindcast change the stock through these functions, so the
+invariants hold whoever changes it:
+- one household per dwelling and one dwelling per household, except for the households a
+  change has just *displaced*: they have no dwelling until this year's market, where they
+  search with priority (`displaced_choosers`), and either find one or leave the city;
+- the census counts (dwellings per buurt and segment, owners) follow from the arrays alone;
+- a removed dwelling's row is not reused within the year, so the households it displaced
+  can still be traced to its buurt.
+
+Call them before the market phase (the policy phase does). Each takes the `reason` the ledger
+records for the households it displaces: a lever's name ('demolition', 'bandwidth', ...) or
+'stock_change' for a change without a lever (the hindcast).
+
+    build(model, segments, buurten, ...)           new dwellings; returns their rows
+    remove(model, rows, reason)                    demolish / withdraw; occupants displaced
+    sell(model, rows, to_owner, reason, vacate=)   corporation -> owner-occupier or landlord
+    relabel(model, rows, segments, ..., at_next_letting=)   segment (and owner) change
+    split(model, rows, units, reason, ...)         one dwelling becomes `units` dwellings
+    pick(model, candidates, n, weight=)            n of the candidates, at random by weight
+    check(model)                                   the invariants; raises StockError
+
+A sale or relabel of an occupied dwelling can wait for the next letting (`at_next_letting`,
+`vacate=False`): the sitting household stays and keeps its rent, and the change takes effect
+when the dwelling is next vacant (`apply_pending`, called by the market on its vacancies).
+"""
+
+import numpy as np
+
+from model import rules
+from model.categories import SEGMENT_OWNER, Owner
+from model.categories import Segment as S
+from model.ledger import REASON
+from model.state import NO_CHANGE, NO_DWELLING, VACANT
+
+SEGMENT_OWNER_ARRAY = np.asarray(SEGMENT_OWNER, dtype=np.int8)
+# What a change waiting for the next letting is (Dwellings.pending_kind).
+RELABEL, SALE, ACQUISITION = 0, 1, 2
+_COUNTER = {RELABEL: "relabelled", SALE: "sold", ACQUISITION: "acquired"}
+
+
+class StockError(AssertionError):
+    """The stock and the households disagree (a broken invariant)."""
+
+
+# --- helpers --------------------------------------------------------------------------------
+def _rows(rows) -> np.ndarray:
+    return np.asarray(rows, dtype=np.int64).ravel()
+
+
+def _segment_for(d, rows: np.ndarray, owner: int, rent: np.ndarray) -> np.ndarray:
+    """The segment a dwelling gets under `owner`: owner-occupied by WOZ class, rented by
+    rent against the liberalisation limit."""
+    if owner == Owner.OWNER_OCCUPIER:
+        return (S.OWN_1 + rules.woz_class(d.woz[rows])).astype(np.int8)
+    above = rent > rules.LIBERALISATION_LIMIT
+    if owner == Owner.CORPORATION:
+        return np.where(above, S.CORP_MIDDLE, S.CORP_SOCIAL).astype(np.int8)
+    return np.where(above, S.PRIVATE_FREE, S.PRIVATE_CHEAP).astype(np.int8)
+
+
+def _set_segment(model, rows: np.ndarray, segments: np.ndarray, rent: np.ndarray) -> None:
+    d = model.dwellings
+    d.segment[rows] = segments
+    d.owner[rows] = SEGMENT_OWNER_ARRAY[segments]
+    d.rent[rows] = np.where(d.owner[rows] == Owner.OWNER_OCCUPIER, 0.0, rent)
+    d.pending_segment[rows] = NO_CHANGE
+    d.set_costs(rows, model.params.owner_cost_rate)
+
+
+# --- the year ------------------------------------------------------------------------------
+def begin_year(model) -> None:
+    """Rows of dwellings removed last year may be reused from now on."""
+    model.dwellings.recycle()
+
+
+# --- displacement ---------------------------------------------------------------------------
+def displace(model, dwellings: np.ndarray, reason: str) -> np.ndarray:
+    """Put the occupants of `dwellings` out of them (their dwellings become vacant); they
+    enter this year's market as displaced choosers. Returns their household rows."""
+    h, d = model.households, model.dwellings
+    dwellings = _rows(dwellings)
+    occupied = dwellings[d.occupant[dwellings] >= 0]
+    rows = d.occupant[occupied].copy()
+    if rows.size == 0:
+        return rows
+    model.flows.displaced.add(rows, h.uid[rows].copy(),
+                              np.full(rows.size, REASON[reason], dtype=np.int8), occupied,
+                              d.buurt[occupied].copy(), d.wijk[occupied].copy(),
+                              d.cost[occupied].copy())
+    model.ledger.record(model, "displace", reason, rows, occupied, None)
+    d.occupant[occupied] = VACANT
+    h.dwelling[rows] = NO_DWELLING
+    return rows
+
+
+def displaced_choosers(model):
+    """This year's displaced households that still need a dwelling, as market choosers: they
+    must move (no stay option), search from their old dwelling's buurt and have priority in
+    corporation lettings (`DISPLACED_PRIORITY`). A household that dissolved since (death)
+    is left out."""
+    from model.phases.market import DISPLACED_PRIORITY, Choosers
+
+    h = model.households
+    a = model.flows.displaced.arrays()
+    rows = a["row"].astype(np.int64)
+    here = h.alive[rows] & (h.uid[rows] == a["uid"]) & (h.dwelling[rows] == NO_DWELLING)
+    n = int(here.sum())
+    return Choosers(rows=rows[here], reason=a["reason"][here].astype(np.int8),
+                    origin_dwelling=a["dwelling"][here].astype(np.int64),
+                    can_stay=np.zeros(n, dtype=bool), newcomer=np.zeros(n, dtype=bool),
+                    priority=np.full(n, DISPLACED_PRIORITY))
+
+
+def displacement_outcomes(model) -> dict[str, np.ndarray]:
+    """Where this year's displaced households ended, read from the state after the market:
+    per displaced household its reason code, and whether it lives in the same buurt, the same
+    wijk (another buurt), elsewhere in the city, or left the city (or dissolved), and whether
+    its yearly housing cost rose. Observes only; changes nothing."""
+    h, d = model.households, model.dwellings
+    a = model.flows.displaced.arrays()
+    rows = a["row"].astype(np.int64)
+    housed = (h.alive[rows] & (h.uid[rows] == a["uid"]) & (h.dwelling[rows] >= 0)
+              if rows.size else np.zeros(0, dtype=bool))
+    dw = np.where(housed, h.dwelling[rows] if rows.size else rows, 0)
+    same_buurt = housed & (d.buurt[dw] == a["buurt"])
+    same_wijk = housed & ~same_buurt & (d.wijk[dw] == a["wijk"])
+    return {
+        "reason": a["reason"],
+        "same_buurt": same_buurt,
+        "same_wijk": same_wijk,
+        "elsewhere_city": housed & ~same_buurt & ~same_wijk,
+        "out_of_city": ~housed,
+        "cost_up": housed & (d.cost[dw] > a["cost"] * (1 + 1e-9)),
+    }
+
+
+# --- operations -----------------------------------------------------------------------------
+def build(model, segments, buurten, *, rent=None, woz=None, rooms=None, single_family=None,
+          zero_step=False) -> np.ndarray:
+    """Add one vacant dwelling per (segment, buurt) pair; returns their rows.
+
+    Rent and WOZ default to the register's new-build figures per segment (`new_rent`,
+    `new_woz`); owner-occupied homes are single-family houses of 4 rooms, the rest flats of
+    3 rooms, unless `rooms`/`single_family` say otherwise."""
+    p, d = model.params, model.dwellings
+    segments = np.asarray(segments, dtype=np.int8).ravel()
+    buurten = np.asarray(buurten, dtype=np.int64).ravel()
+    if segments.size != buurten.size:
+        raise ValueError("build: one buurt per segment is needed")
+    rows = d.allocate(segments.size)
+    owned = SEGMENT_OWNER_ARRAY[segments] == Owner.OWNER_OCCUPIER
+    d.segment[rows] = segments
+    d.owner[rows] = SEGMENT_OWNER_ARRAY[segments]
+    d.buurt[rows] = buurten
+    d.wijk[rows] = model.city.buurt_wijk[buurten]
+    d.rent[rows] = np.where(owned, 0.0, np.asarray(p.new_rent)[segments] if rent is None
+                            else rent)
+    d.woz[rows] = np.asarray(p.new_woz)[segments] if woz is None else woz
+    d.single_family[rows] = owned if single_family is None else single_family
+    d.rooms[rows] = np.where(d.single_family[rows], 4, 3) if rooms is None else rooms
+    d.zero_step[rows] = zero_step
+    d.built[rows] = model.year
+    d.set_costs(rows, p.owner_cost_rate)
+    model.flows.built += int(rows.size)
+    return rows
+
+
+def remove(model, rows, reason: str) -> np.ndarray:
+    """Demolish (or withdraw from housing) `rows`; their occupants are displaced. Returns
+    the displaced household rows."""
+    d = model.dwellings
+    rows = _rows(rows)
+    if rows.size == 0:
+        return rows
+    displaced = displace(model, rows, reason)
+    d.retire(rows)
+    d.pending_segment[rows] = NO_CHANGE
+    model.flows.demolished += int(rows.size)
+    return displaced
+
+
+def sell(model, rows, to_owner: int, reason: str, *, vacate: bool = False) -> np.ndarray:
+    """Corporation dwellings sold to owner-occupiers or private landlords.
+
+    To a private landlord a sitting tenant stays with its rent (koop breekt geen huur). To an
+    owner-occupier a vacant dwelling goes now; an occupied one at its next letting, or now
+    with its tenant displaced if `vacate`. Returns the displaced household rows."""
+    d = model.dwellings
+    rows = _rows(rows)
+    if to_owner not in (Owner.OWNER_OCCUPIER, Owner.PRIVATE_LANDLORD):
+        raise ValueError("sell: to_owner must be Owner.OWNER_OCCUPIER or PRIVATE_LANDLORD")
+    displaced = np.empty(0, dtype=np.int64)
+    if to_owner == Owner.OWNER_OCCUPIER:
+        if vacate:
+            displaced = displace(model, rows, reason)
+        later = rows[d.occupant[rows] >= 0]
+        now = rows[d.occupant[rows] < 0]
+        _wait(d, later, _segment_for(d, later, to_owner, d.rent[later]), 0.0, SALE)
+    else:
+        now = rows
+    _set_segment(model, now, _segment_for(model.dwellings, now, to_owner, d.rent[now]),
+                 d.rent[now])
+    model.flows.sold += int(now.size)
+    return displaced
+
+
+def relabel(model, rows, segments, *, rent=None, at_next_letting: bool = False,
+            acquisition: bool = False) -> None:
+    """Give `rows` new segments (and with them owners): liberalisation, renovation into
+    middle rent, a private rental bought by a corporation (`acquisition`), a tenure change
+    in the hindcast. `rent` defaults to the current rent (owner-occupied: 0). With
+    `at_next_letting`, occupied dwellings change only when next vacant (the sitting household
+    is never moved by a relabel); vacant ones change now."""
+    d = model.dwellings
+    rows = _rows(rows)
+    segments = np.broadcast_to(np.asarray(segments, dtype=np.int8), rows.shape)
+    rent = d.rent[rows] if rent is None else np.broadcast_to(np.asarray(rent, float),
+                                                             rows.shape)
+    kind = ACQUISITION if acquisition else RELABEL
+    if at_next_letting:
+        later = d.occupant[rows] >= 0
+        _wait(d, rows[later], segments[later], rent[later], kind)
+        rows, segments, rent = rows[~later], segments[~later], rent[~later]
+    _set_segment(model, rows, segments, rent)
+    setattr(model.flows, _COUNTER[kind],
+            getattr(model.flows, _COUNTER[kind]) + int(rows.size))
+
+
+def _wait(d, rows: np.ndarray, segments, rent, kind: int) -> None:
+    d.pending_segment[rows] = segments
+    d.pending_rent[rows] = rent
+    d.pending_kind[rows] = kind
+
+
+def apply_pending(model, vacant: np.ndarray) -> None:
+    """Changes waiting for the next letting take effect on these vacant dwellings (called by
+    the market on its vacancies before each round)."""
+    d = model.dwellings
+    rows = vacant[d.pending_segment[vacant] != NO_CHANGE]
+    if rows.size == 0:
+        return
+    kinds = d.pending_kind[rows].copy()
+    _set_segment(model, rows, d.pending_segment[rows].copy(), d.pending_rent[rows].copy())
+    for kind, counter in _COUNTER.items():
+        setattr(model.flows, counter, getattr(model.flows, counter) + int((kinds == kind).sum()))
+
+
+def split(model, rows, units: int, reason: str, *, rent: float = 480.0) -> np.ndarray:
+    """Each of `rows` becomes `units` one-room private rental units in the same buurt (a
+    landlord's woningsplitsing or kamerverhuur); its occupant is displaced. Returns the rows
+    of the new units."""
+    d = model.dwellings
+    rows = _rows(rows)
+    if rows.size == 0:
+        return rows
+    if units < 2:
+        raise ValueError("split: a dwelling is split into at least 2 units")
+    buurt, woz = d.buurt[rows].copy(), d.woz[rows].copy()
+    displace(model, rows, reason)
+    d.retire(rows)
+    d.pending_segment[rows] = NO_CHANGE
+    segment = S.PRIVATE_CHEAP if rent <= rules.LIBERALISATION_LIMIT else S.PRIVATE_FREE
+    built_before = model.flows.built
+    new = build(model, np.full(rows.size * units, segment), np.repeat(buurt, units),
+                rent=rent, woz=np.repeat(woz / units, units), rooms=1, single_family=False)
+    model.flows.built = built_before  # units made by splitting are not new construction
+    model.flows.split += int(rows.size)
+    model.flows.split_units += int(new.size)
+    return new
+
+
+def pick(model, candidates, n: int, weight=None) -> np.ndarray:
+    """`n` of the `candidates` (dwelling rows), at random with odds proportional to
+    `weight` (default equal), without replacement; all of them if there are fewer."""
+    candidates = _rows(candidates)
+    n = int(max(n, 0))
+    if n >= candidates.size:
+        return candidates
+    w = np.ones(candidates.size) if weight is None else np.asarray(weight, dtype=float)
+    key = np.log(np.maximum(w, 1e-300)) + model.rng.gumbel(size=candidates.size)
+    return np.sort(candidates[np.argsort(-key, kind="stable")[:n]])
+
+
+# --- invariants -----------------------------------------------------------------------------
+def check(model, *, displaced_allowed: bool = False) -> None:
+    """Raise StockError if the stock and the households disagree: a living household without
+    a dwelling (unless displaced this year and `displaced_allowed`), two households in one
+    dwelling, a household in a removed dwelling, an occupant that is not a living household,
+    a dwelling whose owner does not match its segment."""
+    h, d = model.households, model.dwellings
+    rows = h.rows()
+    dw = h.dwelling[rows]
+    homeless = rows[dw < 0]
+    if homeless.size:
+        listed = set(model.flows.displaced.arrays()["row"].tolist()) if (
+            displaced_allowed and model.flows is not None) else set()
+        if not set(homeless.tolist()) <= listed:
+            raise StockError(f"{homeless.size} living household(s) without a dwelling")
+    rows, dw = rows[dw >= 0], dw[dw >= 0]
+    if np.unique(dw).size != dw.size:
+        raise StockError("a dwelling holds two households")
+    if not d.alive[dw].all():
+        raise StockError("a household lives in a removed dwelling")
+    if not (d.occupant[dw] == rows).all():
+        raise StockError("a dwelling and its household disagree")
+    drows = d.rows()
+    occupied = drows[d.occupant[drows] >= 0]
+    if occupied.size != rows.size:
+        raise StockError("an occupant that is not a living household")
+    dead = np.flatnonzero(~d.alive[: d.n_rows])
+    if (d.occupant[dead] != VACANT).any():
+        raise StockError("a removed dwelling still has an occupant")
+    if (SEGMENT_OWNER_ARRAY[d.segment[drows]] != d.owner[drows]).any():
+        raise StockError("a dwelling's owner does not match its segment")
