@@ -206,7 +206,7 @@ def test_multi_year_run_writes_one_row_per_year(runs):
     assert (meta["first_year"], meta["last_year"], meta["scale"]) == (2024, 2028, 0.1)
     assert meta["changed_parameters"] == {"scale": 0.1}
     # a tenth of the city (rounding per buurt)
-    assert abs(city["households"].iloc[0] - 4537) <= 0.03 * 4537
+    assert abs(city["households"].iloc[0] - 4424) <= 0.03 * 4424
 
 
 def test_summary_is_printed_unless_quiet(tmp_path, capsys):
@@ -319,7 +319,7 @@ def test_console_script_run_matches_in_process_run(runs, tmp_path):
     proc = run_script("run", "--until", 2024, "--seed", 5, "--no-report", "--out", "res",
                       cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert "base, policy no-policy, seed 5, 2024-2024, scale 1: 45,374 households" in proc.stdout
+    assert "base, policy no-policy, seed 5, 2024-2024, scale 1: 44,238 households" in proc.stdout
     assert "results in res/" in proc.stdout
     assert read_bytes(tmp_path / "res") == read_bytes(runs["full5"])
 
