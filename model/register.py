@@ -229,7 +229,7 @@ _add("household_change_2050", -3795.0, float, "households", "migration",
      "in-migration fills the gap between the households left after demography and out-"
      "migration and a straight path to this target.", "Huishoudensgroei 2024-2050",
      low=-20000.0, high=30000.0, lever=True)
-_add("leave_region_rate", 0.06, float, "per household per year", "migration",
+_add("leave_region_rate", 0.069, float, "per household per year", "migration",
      "Calibrated (python -m experiments.calibrate) to the churn of Heerlen-Noord: about "
      "3,200 persons a year moving in from outside Heerlen and about as many leaving "
      "(Nationaal Programma Heerlen-Noord, start report: 32,000 in ten years); age profile "
