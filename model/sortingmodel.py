@@ -98,6 +98,7 @@ class SortingModel(mesa.Model):
         super().__init__(rng=rng, scenario=scenario)
         self.params = params
         self.city = load_city(data_dir)
+        migration.check_household_path(self.params, self.city)
         self.dwellings, self.households = build_start_state(self.city, self.params, self.rng)
         self._handles = np.empty(0, dtype=object)  # Household agent per row (lazy)
         self._handle_uid = np.empty(0, dtype=np.int64)  # uid each handle was made for

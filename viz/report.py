@@ -57,7 +57,7 @@ CLASS_LIMITS = (  # yearly household income, 2024 limits (single / multi-person)
     "(multi-person); low, to the DAEB limit: up to €47,699 / €52,671; middle: up to "
     "€63,355; high, to affordable purchase: €63,355 to €78,500; high: above €78,500.")
 
-# Colours: blue for Heerlen, grey for the national reference; the band map uses a distinct
+# Colours: blue for the city, grey for the national reference; the band map uses a distinct
 # green for 'within the band' and blue/orange for below/above it.
 COL_START, COL_END, COL_NATIONAL = "#9cc3e6", "#0b5ea8", "#8a8a8a"
 COL_WIJK, COL_BUURT, COL_REFERENCE = "#0b5ea8", "#d55e00", "#7a7a7a"
@@ -254,7 +254,7 @@ def _from_to(a: str, b: str, single: bool) -> str:
     return esc(a) if single else f'{esc(a)} <span class="arrow">→</span> {esc(b)}'
 
 
-def _headline(cf: pd.DataFrame, wf: pd.DataFrame) -> str:
+def _headline(cf: pd.DataFrame, wf: pd.DataFrame, name: str) -> str:
     """The box a reader who reads nothing else should see: start against end."""
     first, last = cf.iloc[0], cf.iloc[-1]
     y0, y1 = int(first["year"]), int(last["year"])
@@ -285,7 +285,7 @@ def _headline(cf: pd.DataFrame, wf: pd.DataFrame) -> str:
               f"the vision's target for 2050; wijken under {BAND_MIN_DWELLINGS} dwellings "
               "are not counted"),
         _card("Unmet demand", _int(cf["unmet_demand"].sum()),
-              "households that wanted to move to Heerlen but found no dwelling"
+              f"households that wanted to move to {esc(name)} but found no dwelling"
               + ("" if not single else " (none in a start-year-only run)")),
     ]
     summary = "" if single else f'<p class="summary">{_summary_sentence(cf, counted)}</p>'
@@ -329,7 +329,7 @@ def _net_migration_table(cf: pd.DataFrame) -> str:
 
 
 # --- 2. segregation -------------------------------------------------------------------------
-def _segregation(cf: pd.DataFrame) -> str:
+def _segregation(cf: pd.DataFrame, n_counted: int) -> str:
     """The indices over time: the wijk level (solid) and the finer buurt level (dashed)."""
     years = cf["year"].astype(int).tolist()
     note = _one_year_note(years)
@@ -371,7 +371,8 @@ def _segregation(cf: pd.DataFrame) -> str:
             "Whether wijken with many low-income households lie next to each other. Around 0: "
             "no spatial pattern; <b>positive: poor wijken border poor wijken (clusters)</b>; "
             "negative: poor and rich wijken alternate. Wijken under 100 dwellings are left "
-            "out. With 20 wijken this index moves a lot from year to year by chance."),
+            f"out. With {n_counted} wijken this index moves a lot from year to year by "
+            "chance."),
     ]
     intro = ("Segregation indices summarise, in one number per year, how unevenly the income "
              "classes are spread over the wijken (and over the smaller buurten). Hover over a "
@@ -387,7 +388,7 @@ def _pct_fmt(digits: int):
 # --- 3. maps --------------------------------------------------------------------------------
 def _maps(results, wf: pd.DataFrame) -> str:
     """Corporation share against the vision's band, and the low-income share, per wijk in
-    the last year, on the map of Heerlen with its neighbours in grey."""
+    the last year, on the map of the city with its neighbours in grey."""
     city = results.geography
     shapes = _shapes(city.geojson_path("wijken"))
     year = int(wf["year"].max())
@@ -395,10 +396,10 @@ def _maps(results, wf: pd.DataFrame) -> str:
     if not shapes:
         return _section("maps", "3. Maps of the wijken", "", "<p>No wijk boundaries found in "
                         f"{esc(city.data_dir.name)}: maps skipped.</p>")
-    context = _shapes(city.geojson_path("parkstad_neighbours"))
+    context = _shapes(city.geojson_path("neighbours"))
     names = dict(zip(city.outside["gm_code"], city.outside["name"], strict=True)) \
         if "gm_code" in city.outside.columns else {}
-    context_codes = _context_municipalities(city.geojson_path("parkstad_neighbours"))
+    context_codes = _context_municipalities(city.geojson_path("neighbours"))
 
     def context_tip(shape):
         municipality = names.get(context_codes.get(shape.code, ""), "")
@@ -428,7 +429,7 @@ def _maps(results, wf: pd.DataFrame) -> str:
                 "The share of households in the lowest income class (up to the "
                 "passend-toewijzen limit) in each wijk. <b>Darker means more low-income "
                 "households.</b> The colour classes are fixed, so maps of different runs can "
-                "be compared. Heerlen as a whole: "
+                f"be compared. {esc(city.name)} as a whole: "
                 f"{_pct(last['hh_low_pt'].sum() / max(last['households'].sum(), 1))}."),
     ]
     intro = ("Where the city stands at the end of the run. The number in each wijk is its "
@@ -500,8 +501,8 @@ def _low_income_legend() -> list[tuple[str, str]]:
 
 
 # --- 4. income distribution -----------------------------------------------------------------
-def _income(cf: pd.DataFrame) -> str:
-    """Heerlen's class shares at start and end next to the Netherlands' (Table 1)."""
+def _income(cf: pd.DataFrame, name: str) -> str:
+    """The city's class shares at start and end next to the Netherlands' (Table 1)."""
     first, last = cf.iloc[0], cf.iloc[-1]
     y0, y1 = int(first["year"]), int(last["year"])
 
@@ -509,17 +510,18 @@ def _income(cf: pd.DataFrame) -> str:
         total = sum(float(row[f"hh_{c}"]) for c in INCOME_CLASSES)
         return [float(row[f"hh_{c}"]) / total if total else math.nan for c in INCOME_CLASSES]
 
-    series = [Series(f"Heerlen {y0}", shares(first), COL_START)]
+    series = [Series(f"{name} {y0}", shares(first), COL_START)]
     if len(cf) > 1:
-        series.append(Series(f"Heerlen {y1}", shares(last), COL_END))
+        series.append(Series(f"{name} {y1}", shares(last), COL_END))
     series.append(Series("Netherlands (Table 1)", [NATIONAL_SHARES[c] for c in INCOME_CLASSES],
                          COL_NATIONAL))
     chart = svg.bar_chart([CLASS_LABELS[c] for c in INCOME_CLASSES], series,
-                          title="Households by income class: Heerlen and the Netherlands",
+                          title=f"Households by income class: {name} and the Netherlands",
                           y_label="share of households", y_format=_pct_fmt(0),
                           show_values=True, width=900, height=340)
     caption = ("Each group of bars is one income class; the bars give its share of all "
-               "households. Where Heerlen's bar is above the grey national bar, Heerlen has "
+               f"households. Where {esc(name)}'s bar is above the grey national bar, "
+               f"{esc(name)} has "
                "more of that class than the Netherlands. The vision's aim is a distribution "
                f"closer to the national one. {esc(CLASS_LIMITS)} National shares: "
                f"{esc(NATIONAL_SOURCE)}.")
@@ -528,7 +530,7 @@ def _income(cf: pd.DataFrame) -> str:
 
 
 # --- 5. flows -------------------------------------------------------------------------------
-def _flows(cf: pd.DataFrame) -> str:
+def _flows(cf: pd.DataFrame, name: str) -> str:
     """Who moved in and who left, by class over the run, and the yearly totals."""
     if len(cf) < 2:
         return _section("flows", "5. Moving in and out", "",
@@ -538,16 +540,16 @@ def _flows(cf: pd.DataFrame) -> str:
     years = flows["year"].astype(int).tolist()
     bars = svg.bar_chart(
         [CLASS_LABELS[c] for c in INCOME_CLASSES],
-        [Series("moved into Heerlen", [flows[f"in_{c}"].sum() for c in INCOME_CLASSES],
+        [Series(f"moved into {name}", [flows[f"in_{c}"].sum() for c in INCOME_CLASSES],
                 "#3a9e6f"),
-         Series("left Heerlen", [flows[f"out_{c}"].sum() for c in INCOME_CLASSES], "#d55e00")],
+         Series(f"left {name}", [flows[f"out_{c}"].sum() for c in INCOME_CLASSES], "#d55e00")],
         title=f"Households moving in and out by income class, {years[0]}–{years[-1]}",
         y_label="households", show_values=True, width=900, height=320)
     lines = svg.line_chart(
         years,
-        [Series("moved into Heerlen", flows["in_total"], "#3a9e6f"),
-         Series("left Heerlen", flows["out_total"], "#d55e00"),
-         Series("moved within Heerlen", flows["moves_within"], "#0b5ea8"),
+        [Series(f"moved into {name}", flows["in_total"], "#3a9e6f"),
+         Series(f"left {name}", flows["out_total"], "#d55e00"),
+         Series(f"moved within {name}", flows["moves_within"], "#0b5ea8"),
          Series("unmet demand", flows["unmet_demand"], "#7a7a7a", dashed=True)],
         title="Moves per year", x_label="year", y_label="households per year",
         y_format="{:,.0f}", include_zero=True, width=900, height=300,
@@ -559,14 +561,15 @@ def _flows(cf: pd.DataFrame) -> str:
                 "migration in the headline table."),
         _figure(lines, "Moves per year: into the city, out of it, and from one dwelling to "
                 "another within it. <b>Unmet demand</b> counts households that wanted to move "
-                "to Heerlen but found no dwelling they were allowed and able to rent or buy."),
+                f"to {esc(name)} but found no dwelling they were allowed and able to rent or "
+                "buy."),
     ]
     return _section("flows", "5. Moving in and out", "", '<div class="stack">' + "".join(figs)
                     + "</div>")
 
 
 # --- 6. population --------------------------------------------------------------------------
-def _population(cf: pd.DataFrame) -> str:
+def _population(cf: pd.DataFrame, name: str) -> str:
     """Households and inhabitants over time, each on its own axis."""
     years = cf["year"].astype(int).tolist()
     note = _one_year_note(years)
@@ -577,7 +580,7 @@ def _population(cf: pd.DataFrame) -> str:
         chart = svg.line_chart(years, [Series(title.lower(), values, colour)], title=title,
                                x_label="year", y_label=title.lower(), y_format="{:,.0f}",
                                min_span=0.06 * float(np.nanmax(values)), note=note)
-        figs.append(_figure(chart, f"The number of {title.lower()} living in Heerlen at the "
+        figs.append(_figure(chart, f"The number of {title.lower()} living in {esc(name)} at the "
                             "end of each year. The vertical axis does not start at zero, so "
                             "changes of a few percent are visible."))
     return _section("population", "6. Population", "",
@@ -695,9 +698,19 @@ def _chip_css() -> str:
     return "\n".join(rules) + "\n"
 
 
-def _footer(years: list[int]) -> str:
+def _provenance(data_dir: Path) -> str:
+    """Where the city data's sources are described: the packaged file, or the run's own
+    folder (by name only, so a report does not show a path of the machine it ran on)."""
+    from model.city import DEFAULT_DATA_DIR
+
+    if Path(data_dir).resolve() == DEFAULT_DATA_DIR.resolve():
+        return f"model/data/{DEFAULT_DATA_DIR.name}/PROVENANCE.md"
+    return f"PROVENANCE.md in the city data folder '{Path(data_dir).name}'"
+
+
+def _footer(years: list[int], data_dir: Path) -> str:
     return ("<footer><p>" + esc(CBS_CREDIT) + ". City data: the project's derived copy of CBS "
-            "open data (Kerncijfers wijken en buurten), see model/data/heerlen/PROVENANCE.md. "
+            f"open data (Kerncijfers wijken en buurten), see {esc(_provenance(data_dir))}. "
             f"National income distribution: {esc(NATIONAL_SOURCE)}. Results are one "
             "simulated future for one random seed, not a forecast: compare scenarios and "
             "seeds before drawing conclusions. Generated by the sorteermachine for "
@@ -713,17 +726,20 @@ def build_report(results) -> str:
     # counts wijken_in_band): at --scale 0.1 that is 10 simulated dwellings.
     wf["real_dwellings"] = wf["dwellings"] / results.params.scale
     years = cf["year"].astype(int).tolist()
+    name = results.geography.name
+    last = wf[wf["year"] == years[-1]]
+    n_counted = int((last["real_dwellings"] >= BAND_MIN_DWELLINGS).sum())
     body = [
         _header(results, years),
         _toc(),
-        _headline(cf, wf),
-        _segregation(cf),
+        _headline(cf, wf, name),
+        _segregation(cf, n_counted),
         _maps(results, wf),
-        _income(cf),
-        _flows(cf),
-        _population(cf),
+        _income(cf, name),
+        _flows(cf, name),
+        _population(cf, name),
         _wijk_table(results, wf),
-        _footer(years),
+        _footer(years, results.data_dir),
     ]
     title = f"sorteermachine: {results.scenario}, seed {results.seed}, {years[0]}–{years[-1]}"
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
