@@ -4,6 +4,7 @@
                        [--set NAME=VALUE ...] [--data-dir DIR] [--ledger] --out DIR
     sorteermachine params [--group GROUP] [--markdown]
     sorteermachine scenarios
+    sorteermachine calibrate [--seeds N] [--scenarios base,...|all] [--fit] [--write]
     sorteermachine check-data [DIR] [--spec]
     sorteermachine batch SPEC [--workers N | --dask-local N | --dask-scheduler ADDR] --out DIR
 
@@ -17,6 +18,8 @@ import sys
 import time
 import tomllib
 
+from experiments.calibration import CalibrationError
+from experiments.calibration import add_arguments as calibration_arguments
 from experiments.results import OutputError, RunResults, check_out_dir
 from experiments.single import LAST_YEAR, resolve, run
 from experiments.spec import SpecError
@@ -253,6 +256,12 @@ def _batch_progress(quiet: bool):
     return show
 
 
+def cmd_calibrate(args) -> int:
+    from experiments.calibration import calibrate
+
+    return calibrate(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sorteermachine",
@@ -314,6 +323,11 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--quiet", action="store_true", help="no progress or summary")
     b.set_defaults(func=cmd_batch)
 
+    k = sub.add_parser("calibrate", help="the model against the city's calibration targets; "
+                                         "--fit refits the parameters that set its pace")
+    calibration_arguments(k)
+    k.set_defaults(func=cmd_calibrate)
+
     c = sub.add_parser("check-data", help="check a city data folder (--spec: what one needs)")
     c.add_argument("dir", nargs="?", default=None, help="folder (default: packaged Heerlen)")
     c.add_argument("--spec", action="store_true",
@@ -331,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sorteermachine: error: {exc} ('sorteermachine check-data --spec' says what a "
               "city data folder needs)", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (ParameterError, ScenarioError, OutputError, SpecError) as exc:
+    except (ParameterError, ScenarioError, OutputError, SpecError, CalibrationError) as exc:
         print(f"sorteermachine: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
