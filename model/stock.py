@@ -96,21 +96,19 @@ def displace(model, dwellings: np.ndarray, reason: str) -> np.ndarray:
     return rows
 
 
-def home_of(model, rows: np.ndarray) -> np.ndarray:
-    """Each household's dwelling; for a household displaced this year (no dwelling until the
-    market), the dwelling it was displaced from. A household formed by one (a separation, a
-    child leaving home) searches from there."""
-    dwelling = model.households.dwelling[rows].copy()
-    homeless = dwelling == NO_DWELLING
-    if homeless.any() and model.flows is not None and len(model.flows.displaced):
+def home_dwelling(model, rows: np.ndarray) -> np.ndarray:
+    """Each household's dwelling, or for a household displaced this year (no dwelling until
+    the market) the dwelling it was displaced from: where a child leaving home or a
+    separating partner searches from, and what the ledger records as where they came from."""
+    h = model.households
+    rows = _rows(rows)
+    home = h.dwelling[rows].copy()
+    lost = home == NO_DWELLING
+    if lost.any():
         a = model.flows.displaced.arrays()
-        keys = zip(a["row"].tolist(), a["uid"].tolist(), strict=True)
-        home = dict(zip(keys, a["dwelling"].tolist(), strict=True))
-        which = np.asarray(rows)[homeless]
-        uid = model.households.uid[which]
-        dwelling[homeless] = [home.get(key, NO_DWELLING)
-                              for key in zip(which.tolist(), uid.tolist(), strict=True)]
-    return dwelling
+        by_uid = dict(zip(a["uid"].tolist(), a["dwelling"].tolist(), strict=True))
+        home[lost] = [by_uid.get(u, NO_DWELLING) for u in h.uid[rows[lost]].tolist()]
+    return home
 
 
 def displaced_choosers(model):

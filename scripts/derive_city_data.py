@@ -39,6 +39,7 @@ NEIGHBOURS = {
 }
 
 RAW_FILES = {
+    "kwb2016": "heerlen_kwb_2016_wijken_buurten.csv",
     "kwb2017": "heerlen_kwb_2017_wijken_buurten.csv",
     "kwb2018": "heerlen_kwb_2018_wijken_buurten.csv",
     "kwb2019": "heerlen_kwb_2019_wijken_buurten.csv",
@@ -97,7 +98,7 @@ AGES_2020 = {
 
 BUURT_COLUMNS = [
     "buurt_code", "buurt_name", "wijk_code",
-    "dwellings", "inhabitants", "households",
+    "dwellings", "inhabitants", "households", "households_cbs",
     *HOUSING_2019,
     *HOUSEHOLD_TYPES_2020, "avg_household_size_2020",
     *AGES_2020,
@@ -110,21 +111,46 @@ WIJK_COLUMNS = [
     "wijk_code", "wijk_number", "wijk_name",
     "dwellings", "inhabitants", "households",
     "pct_owner", "pct_corporation", "pct_other_landlord", "woz_2019_keur", "pct_single_family",
+    "pct_unoccupied_2019",
     *INCOME_2017,
     "centroid_lon", "centroid_lat", "area_ha",
 ]
 GEMEENTE_COLUMNS = [
     "gm_code", "name",
-    "dwellings", "inhabitants", "households",
+    "dwellings", "inhabitants", "households", "households_cbs",
     "pct_owner", "pct_corporation", "pct_other_landlord", "woz_2019_keur", "pct_single_family",
+    "pct_unoccupied_2019",
     *INCOME_2017,
     "area_ha_kwb2024",
+]
+
+# The history table (history.csv): the KWB editions with a filled housing block, one row per
+# year and area, for the hindcast (start states of earlier years, observed changes).
+HISTORY_YEARS = (2016, 2017, 2018, 2019)
+HISTORY_HOUSING = {
+    "pct_unoccupied": HOUSING_2019["pct_unoccupied_2019"],
+    "pct_owner": HOUSING_2019["pct_owner"],
+    "pct_corporation": HOUSING_2019["pct_corporation"],
+    "pct_other_landlord": HOUSING_2019["pct_other_landlord"],
+    "woz_keur": HOUSING_2019["woz_2019_keur"],
+    "pct_single_family": HOUSING_2019["pct_single_family"],
+}
+HISTORY_COLUMNS = [
+    "year", "level", "code", "wijk_code",
+    "dwellings", "households", "occupied", "inhabitants",
+    *HISTORY_HOUSING,
+    *HOUSEHOLD_TYPES_2020,
+    *AGES_2020,
+    *INCOME_2017,
+    "bijstand_persons", "wmo_clients", "youth_care",
+    "imputed",
 ]
 
 # Decimals per kind of float column, so the CSVs stay readable and stable.
 DECIMALS = {
     **{col: 1 for col in HOUSING_2019},
     **{col: 1 for col in INCOME_2017},
+    **{col: 1 for col in HISTORY_HOUSING},
     "avg_household_size_2020": 1,
     "centroid_lon": 5,
     "centroid_lat": 5,
@@ -268,13 +294,14 @@ def counts_2024(frame: pd.DataFrame, kwb19, kwb20, kwb24) -> pd.DataFrame:
     return frame
 
 
-def households_2024(frame: pd.DataFrame, kwb20, kwb24) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Households 2024: the 2020 households grown with the wijk's inhabitant growth 2020-2024.
+def households_cbs_2024(frame: pd.DataFrame, kwb20, kwb24) -> pd.Series:
+    """CBS private households 2024, estimated: the 2020 households grown with the wijk's
+    inhabitant growth 2020-2024, split over the buurten by their 2020 households.
 
-    Per wijk the target is round(households 2020 x inhabitants 2024 / inhabitants 2020), split
-    over the buurten by their 2020 households. A dwelling holds one household in this model, so
-    a buurt's households above its dwellings move to the wijk's other buurten in proportion to
-    their empty dwellings; only what the whole wijk cannot house is dropped (and reported).
+    Per wijk the target is round(households 2020 x inhabitants 2024 / inhabitants 2020). Kept
+    for reference only (`households_cbs`): the model places one household per occupied
+    dwelling (`occupied_dwellings`), and CBS counts about 3% more private households than
+    occupied dwellings (shared dwellings, rooms).
     """
     targets = {}
     for wijk in sorted(frame["wijk_code"].unique()):
@@ -282,22 +309,24 @@ def households_2024(frame: pd.DataFrame, kwb20, kwb24) -> tuple[pd.DataFrame, pd
             int(kwb20.loc[wijk, HOUSEHOLDS]) * int(kwb24.loc[wijk, INHABITANTS_2024]),
             int(kwb20.loc[wijk, INHABITANTS]),
         )
-    households = distribute_over_buurten(
+    return distribute_over_buurten(
         frame["wijk_code"], pd.Series(targets), kwb20.loc[frame.index, HOUSEHOLDS])
-    before = households.copy()
-    for wijk in sorted(frame["wijk_code"].unique()):
-        rows = frame.index[frame["wijk_code"] == wijk]
-        dwellings = frame.loc[rows, "dwellings"]
-        excess = int((households[rows] - dwellings).clip(lower=0).sum())
-        households[rows] = households[rows].clip(upper=dwellings)
-        spare = dwellings - households[rows]
-        if excess and spare.sum() > 0:
-            households[rows] += largest_remainder(min(excess, int(spare.sum())), spare)
-    changed = households != before
-    capped = frame.loc[changed, ["buurt_name", "wijk_code", "dwellings"]]
-    capped = capped.assign(households_uncapped=before[changed], households=households[changed])
-    frame["households"] = households
-    return frame, capped
+
+
+def occupied_dwellings(dwellings: pd.Series, pct_unoccupied: pd.Series,
+                       private_households: pd.Series) -> pd.Series:
+    """Dwellings x (1 - KWB 'percentage onbewoond' / 100), rounded half up per area; 0 where
+    CBS counts no private households (the occupants are institutional, and there is no
+    household mix to draw from).
+
+    This is the number of households the model places: one per occupied dwelling, so the
+    start state's vacancy per buurt is CBS's. pct_unoccupied has at most one decimal, so the
+    product is computed exactly in integers (tenths of a percent)."""
+    tenths = (pct_unoccupied * 10).round().astype("int64")
+    vacant = [round_half_up(int(d) * int(t), 1000) for d, t in zip(dwellings, tenths,
+                                                                    strict=True)]
+    occupied = dwellings - pd.Series(vacant, index=dwellings.index, dtype="int64")
+    return occupied.where(private_households > 0, 0)
 
 
 def housing_and_income(frame: pd.DataFrame, kwb17, kwb18, kwb19, imputed) -> pd.DataFrame:
@@ -391,17 +420,20 @@ def imputed_column(imputed: dict[str, pd.Series], codes: pd.Index) -> pd.Series:
 
 
 def derive_buurten(kwb: dict[str, pd.DataFrame], centroids: pd.DataFrame):
-    """Assemble buurten.csv; also return the capped buurten and imputation sources (report)."""
+    """Assemble buurten.csv; also return the imputation sources (for the report)."""
     frame = buurt_frame(kwb["kwb2020"], centroids)
     imputed: dict[str, pd.Series] = {}
     frame = counts_2024(frame, kwb["kwb2019"], kwb["kwb2020"], kwb["kwb2024"])
-    frame, capped = households_2024(frame, kwb["kwb2020"], kwb["kwb2024"])
     frame = housing_and_income(frame, kwb["kwb2017"], kwb["kwb2018"], kwb["kwb2019"], imputed)
     frame = population_2020(frame, kwb["kwb2020"])
+    frame["households"] = occupied_dwellings(
+        frame["dwellings"], frame["pct_unoccupied_2019"],
+        frame[list(HOUSEHOLD_TYPES_2020)].sum(axis=1))
+    frame["households_cbs"] = households_cbs_2024(frame, kwb["kwb2020"], kwb["kwb2024"])
     frame = care_and_benefits(frame, kwb["kwb2019"], kwb["kwb2020"], imputed)
     frame["imputed"] = imputed_column(imputed, frame.index)
     frame = geometry_attributes(frame, centroids)
-    return frame.reset_index()[BUURT_COLUMNS], capped, pd.DataFrame(imputed)
+    return frame.reset_index()[BUURT_COLUMNS], pd.DataFrame(imputed)
 
 
 # --------------------------------------------------------------------------- wijken, gemeente
@@ -442,6 +474,7 @@ def derive_gemeente(kwb, buurten: pd.DataFrame) -> pd.DataFrame:
         "dwellings": int(kwb24.loc[GM_CODE, DWELLINGS_2024]),
         "inhabitants": int(kwb24.loc[GM_CODE, INHABITANTS_2024]),
         "households": int(buurten["households"].sum()),
+        "households_cbs": int(buurten["households_cbs"].sum()),
     }
     for field in GEMEENTE_COLUMNS:
         if field in HOUSING_2019:
@@ -474,6 +507,125 @@ def derive_adjacency(raw: pd.DataFrame, level: str) -> pd.DataFrame:
         "a": raw[a], "b": raw[b], "b_gm_code": raw["gm_b"], "shared_edges": raw["shared_edges"],
     })
     return out.sort_values(["a", "b"]).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- history
+
+
+def has_block(kwb: pd.DataFrame, columns) -> bool:
+    """Whether an edition publishes a block of columns at all (its gemeente row is filled)."""
+    return all(c in kwb.columns and pd.notna(kwb.loc[GM_CODE, c]) for c in columns)
+
+
+def history_buurten(year: int, kwb: dict[str, pd.DataFrame], frame: pd.DataFrame):
+    """One edition's buurt rows, with the same fallbacks as buurten.csv but within the year.
+
+    Housing and income: buurt -> wijk -> gemeente of the same edition; an edition without an
+    income block (2019) keeps income blank. Bijstand: buurt, else 0. Wmo and youth care exist
+    from KWB 2018 on: earlier years take KWB 2018's buurt figures (with 2018's fallbacks).
+    Counts (dwellings, households, inhabitants, types, ages) are filled for every buurt.
+    """
+    k = kwb[f"kwb{year}"]
+    codes, wijk_of = frame.index, frame["wijk_code"]
+    out = pd.DataFrame(index=codes)
+    out["wijk_code"] = wijk_of
+    imputed: dict[str, pd.Series] = {}
+    out["dwellings"] = buurt_values(k, DWELLINGS, codes).astype("int64")
+    out["households"] = buurt_values(k, HOUSEHOLDS, codes).astype("int64")
+    out["inhabitants"] = buurt_values(k, INHABITANTS, codes).astype("int64")
+    for field, column in HISTORY_HOUSING.items():
+        out[field], imputed[field] = first_available({
+            f"buurt {year}": buurt_values(k, column, codes),
+            f"wijk {year}": wijk_values(k, column, wijk_of),
+            f"gemeente {year}": gemeente_value(k, column, codes),
+        })
+    for field, column in {**HOUSEHOLD_TYPES_2020, **AGES_2020}.items():
+        out[field] = buurt_values(k, column, codes).astype("int64")
+    if has_block(k, INCOME_2017.values()):
+        for field, column in INCOME_2017.items():
+            out[field], imputed[field] = first_available({
+                f"buurt {year}": buurt_values(k, column, codes),
+                f"wijk {year}": wijk_values(k, column, wijk_of),
+                f"gemeente {year}": gemeente_value(k, column, codes),
+            })
+    else:
+        for field in INCOME_2017:
+            out[field] = float("nan")
+    bijstand, imputed["bijstand_persons"] = first_available({
+        f"buurt {year}": buurt_values(k, BIJSTAND, codes),
+        "set to 0": pd.Series(0.0, index=codes),
+    })
+    out["bijstand_persons"] = bijstand.astype("int64")
+    care_year = year if has_block(k, (WMO, YOUTH_CARE)) else min(
+        y for y in HISTORY_YEARS if has_block(kwb[f"kwb{y}"], (WMO, YOUTH_CARE)))
+    kc = kwb[f"kwb{care_year}"]
+    youth = kc[AGE_PREFIX + "0_tot_15_jaar"] + kc[AGE_PREFIX + "15_tot_25_jaar"]
+    for field, column, key in [("wmo_clients", WMO, kc[INHABITANTS]),
+                               ("youth_care", YOUTH_CARE, youth)]:
+        from_wijk, from_gemeente = share_estimate(kc, column, key, wijk_of)
+        value, source = first_available({
+            f"buurt {care_year}": buurt_values(kc, column, codes),
+            f"share of wijk {care_year}": from_wijk,
+            f"gemeente rate {care_year}": from_gemeente,
+        })
+        out[field] = value.round().astype("int64")
+        imputed[field] = source if care_year == year else source.where(
+            source != "", f"buurt KWB {care_year}")
+    out["occupied"] = occupied_dwellings(out["dwellings"], out["pct_unoccupied"],
+                                         out[list(HOUSEHOLD_TYPES_2020)].sum(axis=1))
+    fields = [f for f in HISTORY_COLUMNS if f in imputed]
+    out["imputed"] = [";".join(f for f in fields if imputed[f][code] != "") for code in codes]
+    return out.assign(year=year, level="buurt", code=codes)
+
+
+def history_areas(year: int, kwb: dict[str, pd.DataFrame], codes: list[str], level: str):
+    """One edition's wijk or gemeente rows as published (blanks stay blank)."""
+    k = kwb[f"kwb{year}"]
+    out = pd.DataFrame(index=codes)
+    out["wijk_code"] = codes if level == "wijk" else ""
+    for field, column in {"dwellings": DWELLINGS, "households": HOUSEHOLDS,
+                          "inhabitants": INHABITANTS, **HISTORY_HOUSING,
+                          **HOUSEHOLD_TYPES_2020, **AGES_2020, "bijstand_persons": BIJSTAND,
+                          **INCOME_2017}.items():
+        out[field] = k.loc[codes, column]
+    for field in ("wmo_clients", "youth_care"):
+        column = WMO if field == "wmo_clients" else YOUTH_CARE
+        out[field] = k.loc[codes, column] if column in k.columns else float("nan")
+    out["occupied"] = occupied_dwellings(out["dwellings"].astype("int64"),
+                                         out["pct_unoccupied"],
+                                         out[list(HOUSEHOLD_TYPES_2020)].sum(axis=1))
+    out["imputed"] = ""
+    return out.assign(year=year, level=level, code=codes)
+
+
+def derive_history(kwb: dict[str, pd.DataFrame], buurten: pd.DataFrame) -> pd.DataFrame:
+    """history.csv: per KWB edition 2016-2019 the gemeente, wijk and buurt rows.
+
+    Buurt rows are complete (the fallbacks of `history_buurten`, listed in `imputed`), so a
+    start state can be built from them; wijk and gemeente rows are as published. `occupied`
+    is dwellings x (1 - pct_unoccupied), the households of a start state in that year.
+    The areas are those of buurten.csv: the division did not change from 2016 to 2022.
+    """
+    frame = buurten.set_index("buurt_code")[["wijk_code"]]
+    wijk_codes = sorted(frame["wijk_code"].unique())
+    parts = []
+    for year in HISTORY_YEARS:
+        k = kwb[f"kwb{year}"]
+        if not set(frame.index) <= set(k.index) or not set(wijk_codes) <= set(k.index):
+            raise ValueError(f"KWB {year} lacks some of the 2020 wijken or buurten")
+        wijk_rows = history_areas(year, kwb, wijk_codes, "wijk")
+        buurt_rows = history_buurten(year, kwb, frame)
+        sums = buurt_rows.groupby("wijk_code")["dwellings"].sum()
+        if (sums != wijk_rows["dwellings"].astype("int64")).any():
+            raise ValueError(f"KWB {year}: buurt dwellings do not add up to their wijk")
+        parts += [history_areas(year, kwb, [GM_CODE], "gemeente"), wijk_rows, buurt_rows]
+    history = pd.concat(parts, ignore_index=True)
+    for column in ("dwellings", "households", "occupied", "inhabitants"):
+        history[column] = history[column].astype("int64")
+    for column in (*HOUSEHOLD_TYPES_2020, *AGES_2020, "bijstand_persons", "wmo_clients",
+                   "youth_care"):
+        history[column] = history[column].astype("Int64")  # blank where suppressed
+    return history[HISTORY_COLUMNS]
 
 
 # --------------------------------------------------------------------------- geometry
@@ -546,18 +698,16 @@ def json_text(data: dict) -> str:
 # --------------------------------------------------------------------------- report
 
 
-def report(buurten, wijken, gemeente, capped, sources) -> None:
+def report(buurten, wijken, gemeente, sources) -> None:
     """Print the totals and checks that PROVENANCE.md records."""
     print(f"wijken: {len(wijken)}, buurten: {len(buurten)}")
     for field in ("dwellings", "inhabitants", "households"):
         print(f"{field}: sum of buurten {buurten[field].sum():,}, "
               f"sum of wijken {wijken[field].sum():,}, gemeente.csv {gemeente[field][0]:,}")
-    dropped = int((capped["households_uncapped"] - capped["households"]).sum())
-    print(f"  households re-spread within their wijk in {len(capped)} buurten; "
-          f"{dropped} households dropped where the whole wijk had too few dwellings")
-    for code, row in capped.iterrows():
-        print(f"  {code} {row['buurt_name']}: {row['households_uncapped']} -> "
-              f"{row['households']} households ({row['dwellings']} dwellings)")
+    vacant = buurten["dwellings"] - buurten["households"]
+    print(f"households = occupied dwellings: {buurten['households'].sum():,}; vacant "
+          f"{vacant.sum():,} ({vacant.sum() / buurten['dwellings'].sum():.2%}); CBS private "
+          f"households 2024 (estimate): {buurten['households_cbs'].sum():,}")
 
     weighted = buurten["pct_corporation"] * buurten["dwellings"]
     by_wijk = buurten.groupby("wijk_code")
@@ -568,10 +718,12 @@ def report(buurten, wijken, gemeente, capped, sources) -> None:
     print(f"corporation share weighted by 2024 dwellings: city {city:.1f}%, "
           f"min {populated.min():.1f}% ({names[populated.idxmin()]}), "
           f"max {populated.max():.1f}% ({names[populated.idxmax()]}) (wijken >= 1000 inhabitants)")
-    print("per wijk: households, dwellings, corporation share (buurten weighted by 2024 dwellings)")
+    print("per wijk: households, dwellings, vacancy, KWB 2019 onbewoond, corporation share "
+          "(buurten weighted by 2024 dwellings)")
     for code, row in wijken.set_index("wijk_code").iterrows():
+        vacancy = 1 - row["households"] / row["dwellings"]
         print(f"  {code} {row['wijk_name']:<30} {row['households']:>5} {row['dwellings']:>5} "
-              f"{share[code]:5.1f}%")
+              f"{vacancy:6.1%} {row['pct_unoccupied_2019']:4.0f}% {share[code]:5.1f}%")
 
     print("buurten with imputed fields (field: source used):")
     sources.index = buurten["buurt_code"]
@@ -580,6 +732,20 @@ def report(buurten, wijken, gemeente, capped, sources) -> None:
         if used:
             print(f"  {code} {buurten.set_index('buurt_code').loc[code, 'buurt_name']}: "
                   + "; ".join(used))
+
+
+def report_history(history: pd.DataFrame) -> None:
+    """Print the history table's totals per year (PROVENANCE.md records them)."""
+    print("history.csv: year, dwellings, CBS households, occupied dwellings, vacancy, "
+          "corporation share (gemeente rows); buurten with fallbacks")
+    for year, rows in history.groupby("year"):
+        g = rows[rows["level"] == "gemeente"].iloc[0]
+        b = rows[rows["level"] == "buurt"]
+        occupied = b["occupied"].sum()
+        print(f"  {year}: {g['dwellings']:,} {g['households']:,} {occupied:,} "
+              f"{1 - occupied / g['dwellings']:.2%} {g['pct_corporation']:.0f}%; "
+              f"{(b['imputed'] != '').sum()} buurten with fallbacks: "
+              + ", ".join(sorted({f for v in b['imputed'] for f in v.split(';') if f})))
 
 
 # --------------------------------------------------------------------------- main
@@ -597,14 +763,16 @@ def main(argv: list[str] | None = None) -> None:
     buurt_centroids = pd.read_csv(paths["buurt_centroids"])
     wijk_centroids = pd.read_csv(paths["wijk_centroids"])
 
-    buurten, capped, sources = derive_buurten(kwb, buurt_centroids)
+    buurten, sources = derive_buurten(kwb, buurt_centroids)
     wijken = derive_wijken(kwb, wijk_centroids, buurten)
     gemeente = derive_gemeente(kwb, buurten)
+    history = derive_history(kwb, buurten)
 
     outputs = {
         "buurten.csv": csv_text(buurten),
         "wijken.csv": csv_text(wijken),
         "gemeente.csv": csv_text(gemeente),
+        "history.csv": csv_text(history),
         "outside.csv": csv_text(derive_outside(kwb["kwb2024"])),
         "wijk_adjacency.csv": csv_text(
             derive_adjacency(pd.read_csv(paths["wijk_adjacency"]), "wijk")),
@@ -612,7 +780,7 @@ def main(argv: list[str] | None = None) -> None:
             derive_adjacency(pd.read_csv(paths["buurt_adjacency"]), "buurt")),
         "wijken.geojson": json_text(compact_geojson(load_json(paths["wijk_geo"]), "wijk")),
         "buurten.geojson": json_text(compact_geojson(load_json(paths["buurt_geo"]), "buurt")),
-        "parkstad_neighbours.geojson": json_text(
+        "neighbours.geojson": json_text(
             compact_geojson(load_json(paths["neighbour_geo"]), "wijk")),
     }
     out = args.out.resolve()
@@ -620,7 +788,8 @@ def main(argv: list[str] | None = None) -> None:
     for name, text in outputs.items():
         write_atomic(out / name, text)
         print(f"wrote {out / name}")
-    report(buurten, wijken, gemeente, capped, sources)
+    report(buurten, wijken, gemeente, sources)
+    report_history(history)
 
 
 if __name__ == "__main__":

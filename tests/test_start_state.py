@@ -43,10 +43,22 @@ def test_dwellings_per_wijk_equal_kwb_2024(model):
     assert w["dwellings"].sum() == 46_697
 
 
-def test_households_about_45400_rest_vacant(model):
+def test_one_household_per_occupied_dwelling_vacancy_as_cbs_counts_it(model, city):
+    """Households fill the dwellings CBS counts as occupied (KWB 2019 'percentage onbewoond'
+    per buurt): about 5% vacant, not the remainder of a household count."""
     row = model.city_rows[0]
-    assert 45_200 <= row["households"] <= 45_600
+    assert row["households"] == city.buurten["households"].sum() == 44_238
     assert row["vacant_dwellings"] == row["dwellings"] - row["households"]
+    assert 0.04 <= row["vacant_dwellings"] / row["dwellings"] <= 0.065
+
+
+def test_vacancy_per_wijk_follows_kwb_2019(model):
+    w = model.wijk_frame().set_index("wijk_code")
+    ref = pd.to_numeric(model.city.wijken.set_index("wijk_code")["pct_unoccupied_2019"])
+    big = w["dwellings"] >= 100
+    vacancy = w["vacant_dwellings"] / w["dwellings"]
+    assert spearman(vacancy[big], ref[big]) >= 0.6
+    assert abs(vacancy["WK091733"] - 0.10) < 0.01  # Heerlen-Centrum: 10% in KWB 2019
 
 
 def test_income_class_shares_match_table_1(model):
@@ -145,7 +157,9 @@ def test_vulnerable_households_follow_social_assistance(model, city):
 
 
 def test_inhabitants_near_kwb_2024(model):
-    assert abs(model.city_rows[0]["inhabitants"] - 87_461) / 87_461 < 0.02
+    """Within 2.5%: the model places one household per occupied dwelling, about 1,250 fewer
+    than CBS's private households (some dwellings hold two), so it counts fewer persons."""
+    assert abs(model.city_rows[0]["inhabitants"] - 87_461) / 87_461 < 0.025
 
 
 def test_different_seed_changes_placement_not_targets():
@@ -161,7 +175,7 @@ def test_different_seed_changes_placement_not_targets():
 def test_scale_builds_a_smaller_city_with_the_same_shares():
     m = SortingModel(rng=1, scale=0.1)
     row = m.city_rows[0]
-    assert 4_400 <= row["households"] <= 4_700
+    assert 4_350 <= row["households"] <= 4_500
     shares = np.array([row[f"hh_{c}"] for c in INCOME_CLASSES]) / row["households"]
     assert np.abs(shares - TABLE_1).max() < 0.02
     assert 0.34 <= row["corp_share"] <= 0.39

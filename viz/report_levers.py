@@ -13,16 +13,15 @@ independently; `build_report` calls them:
 from __future__ import annotations
 
 import math
+from html import escape
 
 import pandas as pd
 
-from viz import svg
-from viz.svg import esc
-
 DIFF_YEARS = (2030, 2040, 2050)
-# Diverging colours for a difference in percentage points: blue = lower, orange = higher.
-DIFF_BREAKS = (-0.10, -0.05, -0.02, 0.02, 0.05, 0.10)
-DIFF_COLOURS = ("#2166ac", "#67a9cf", "#d1e5f0", "#f7f7f7", "#fddbc7", "#ef8a62", "#b2182b")
+
+
+def esc(text) -> str:
+    return escape(str(text), quote=True)
 
 
 def _r():
@@ -170,57 +169,27 @@ def baseline_section(results, baseline, wf: pd.DataFrame) -> str:
 
 
 def _difference_maps(results, baseline, wf: pd.DataFrame) -> str:
+    from viz import charts, figures
+
     r = _r()
     city = results.geography
-    shapes = r._shapes(city.geojson_path("wijken"))
-    if not shapes:
+    if not city.geojson_path("wijken").is_file():
         return ""
     year = int(min(wf["year"].max(), baseline.wijken["year"].max()))
-    a = wf[wf["year"] == year].set_index("wijk_code")
-    b = baseline.wijken[baseline.wijken["year"] == year].set_index("wijk_code")
-    context = r._shapes(city.geojson_path("parkstad_neighbours"))
     figs = []
-    for column, title, caption in (
-        ("corp_share", "corporation share",
-         "How much the corporation share of each wijk differs from the baseline, in "
-         "percentage points: <b>blue wijken have fewer corporation dwellings than without "
-         "the levers, orange more</b>."),
-        ("low_income_share", "low-income share",
-         "How much the share of lowest-income households of each wijk differs from the "
-         "baseline, in percentage points: <b>blue wijken have fewer low-income households "
-         "than without the levers, orange more</b>."),
+    for column, caption in (
+        ("corp_share", "How much the corporation share of each wijk differs from the "
+         "baseline, in percentage points: <b>blue wijken have fewer corporation dwellings than "
+         "without the levers, red more</b>."),
+        ("low_income_share", "How much the share of lowest-income households of each wijk "
+         "differs from the baseline, in percentage points: <b>blue wijken have fewer "
+         "low-income households than without the levers, red more</b>."),
     ):
-        fills, tips, labels = {}, {}, {}
-        for s in shapes:
-            if s.code not in a.index or s.code not in b.index:
-                continue
-            diff = float(a.loc[s.code, column]) - float(b.loc[s.code, column])
-            if not math.isfinite(diff):
-                fills[s.code] = svg.HATCH
-                continue
-            fills[s.code] = _diff_colour(diff)
-            tips[s.code] = (f"{s.name}: {title} {r._pct(a.loc[s.code, column], 1)} against "
-                            f"{r._pct(b.loc[s.code, column], 1)} in the baseline")
-            labels[s.code] = f"{diff * 100:+.0f}"
-        chart = svg.choropleth(shapes, fills, tips, labels=labels, ident=f"diff-{column}",
-                               title=f"Difference in {title} per wijk, {year}",
-                               legend_items=_diff_legend(), context=context, width=460)
-        figs.append(r._figure(chart, caption + " Labels give the difference in points."))
+        chart = figures.difference_map(wf, baseline.wijken, city, column, year,
+                                       scale=float(results.params.scale), width=400)
+        figs.append(r._figure(charts.to_svg(chart, css_class="map"),
+                              caption + " Labels give the difference in points."))
     return '<div class="grid maps">' + "".join(figs) + "</div>"
-
-
-def _diff_colour(diff: float) -> str:
-    for colour, limit in zip(DIFF_COLOURS, DIFF_BREAKS, strict=False):
-        if diff < limit:
-            return colour
-    return DIFF_COLOURS[-1]
-
-
-def _diff_legend() -> list[tuple[str, str]]:
-    b = [f"{x * 100:+.0f}" for x in DIFF_BREAKS]
-    texts = [f"below {b[0]} points", *(f"{lo} to {hi}" for lo, hi in
-                                         zip(b, b[1:], strict=False)), f"{b[-1]} or more"]
-    return list(zip(DIFF_COLOURS, texts, strict=True))
 
 
 CSS = """
