@@ -413,15 +413,15 @@ _add("demolition", False, bool, "on/off", "demolition",
      "replacement is built at a set ratio and segment mix.",
      "Sloop en vervanging", lever=True, label_en="Demolition and replacement")
 _schedule("demolition", "Sloop", "Demolition")
-_add("demolition_vacancy_cap", 0.04, float, "share of dwellings", "demolition",
-     "Assumption: frictional vacancy of about 2-4%",
+_add("demolition_vacancy_cap", 0.05, float, "share of dwellings", "demolition",
+     "Assumption: about the vacancy of the start (CBS 'onbewoond' 2019: 5.3%)",
      "Vacancy the lever keeps the city at or under, at the end of each year.",
      "Leegstandsplafond", low=0.01, high=0.3, lever=True, label_en="Vacancy cap")
-_add("demolition_buurt_vacancy", 0.03, float, "share of dwellings", "demolition",
+_add("demolition_buurt_vacancy", 0.04, float, "share of dwellings", "demolition",
      "Assumption", "Only buurten whose vacancy exceeds this share are demolished in (all "
      "buurten, if none does).", "Leegstandsdrempel buurt", low=0.0, high=0.5, lever=True,
      label_en="Buurt vacancy threshold")
-_add("demolition_max_per_year", 1000, int, "dwellings per year", "demolition",
+_add("demolition_max_per_year", 1500, int, "dwellings per year", "demolition",
      "Assumption (capacity of the corporations)", "Most dwellings demolished in one year.",
      "Max. sloop per jaar", low=0, high=10000, lever=True, label_en="Most demolished per year")
 _add("demolition_replacement_ratio", 0.3, float, "new per demolished", "demolition",

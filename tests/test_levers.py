@@ -163,8 +163,9 @@ def test_fair_share_cuts_the_vulnerable_inflow_by_the_set_fraction():
 # --- demolition -----------------------------------------------------------------------------
 def test_demolition_keeps_vacancy_at_or_under_the_cap_in_base():
     for seed in SEEDS:
-        c = run(seed, 2040, demolition=True, demolition_vacancy_cap=0.04).city_frame()
-        assert (c["vacancy"] <= 0.04 + 1e-9).all(), c[["year", "vacancy"]]
+        c = run(seed, 2040, demolition=True, demolition_vacancy_cap=0.045).city_frame()
+        acting = c["year"] >= 2025  # the start state is CBS's, before any lever
+        assert (c.loc[acting, "vacancy"] <= 0.045 + 1e-9).all(), c[["year", "vacancy"]]
         assert c["demolished"].sum() > 0
         base = run(seed, 2040).city_frame()
         assert base["vacancy"].iloc[-1] > 0.05  # without it, vacancy climbs

@@ -159,7 +159,7 @@ def buurt_mask(city, text: str, what: str) -> np.ndarray:
         buurt = _index(item, city.buurt_codes, city.buurt_names)
         if buurt is None:
             raise ParameterError(f"{what}: '{item}' is not a wijk or buurt of {city.name}; "
-                                 "give wijk or buurt codes (e.g. WK091720) or names")
+                                 "give wijk or buurt codes or names, separated by commas")
         mask[buurt] = True
     return mask
 

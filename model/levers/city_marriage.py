@@ -45,8 +45,7 @@ def pairs(params, city) -> list[tuple[int, str | int]]:
         if wa is None:
             raise ParameterError(f"city_marriages: pair '{text}': '{a}' is not a wijk of "
                                  f"{city.name}; the first area of a pair is the wijk whose "
-                                 "corporation stock is thinned (a wijk code such as "
-                                 "WK091740 or a wijk name)")
+                                 "corporation stock is thinned (a wijk code or name)")
         wb = _wijk(city, b)
         if wb is None:
             match = outside[(outside["gm_code"].str.casefold() == b.casefold())

@@ -3,7 +3,7 @@ and part of it replaced.
 
 Each year of the schedule, the lever computes how many dwellings the city can have for the
 households the scenario's path expects at the end of the year (the path of
-`model/phases/migration.py`, less the shortfall its top-up tolerates) with vacancy at
+`model/phases/migration.py`) with vacancy at
 `demolition_vacancy_cap` (less a safety margin of `SAFETY`), and demolishes the excess,
 corrected for the replacement it builds: D = excess / (1 - `demolition_replacement_ratio`),
 at most `demolition_max_per_year`.
@@ -21,11 +21,11 @@ import numpy as np
 
 from model import stock
 from model.categories import Owner
-from model.phases.migration import TOP_UP_TOLERANCE, target_households
+from model.phases.migration import target_households
 from model.synthesis import largest_remainder
 
 NAME = "demolition"
-SAFETY = 0.003  # aim this far under the cap: the year's households are an expectation
+SAFETY = 0.006  # aim this far under the cap: the year's households are an expectation
 VACANT_ODDS = 20.0
 
 
@@ -36,8 +36,7 @@ def is_on(params) -> bool:
 def excess(model) -> float:
     """Dwellings above what keeps the expected year-end vacancy at the cap."""
     p = model.params
-    # The path's households, less what migration's top-up may leave short of it.
-    households = target_households(model, model.year) * (1.0 - TOP_UP_TOLERANCE)
+    households = target_households(model, model.year)
     allowed = households / (1.0 - max(p.demolition_vacancy_cap - SAFETY, 0.0))
     return model.dwellings.count() - allowed
 
