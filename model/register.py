@@ -18,7 +18,9 @@ def _add(name, default, kind, unit, group, source, doc, label_nl="", **kw) -> No
 
 # --- run ------------------------------------------------------------------------------------
 _add("start_year", 2024, int, "year", "run", "Vision: start state 2024",
-     "Calendar year of the start state.", "Startjaar", low=2024, high=2024)
+     "Calendar year of the start state. 2024: the city data folder's own tables; an earlier "
+     "year: that year's rows of the folder's history (history.csv), where it has a complete "
+     "start state (Heerlen: 2016-2018).", "Startjaar", low=2000, high=2024)
 _add("scale", 1.0, float, "fraction", "run", "Model choice",
      "Fraction of the real city simulated: 0.1 builds a tenth of every buurt's dwellings and "
      "households (for teaching and quick looks). Counts in the output are those of the "

@@ -5,6 +5,8 @@
     sorteermachine params [--group GROUP] [--markdown]
     sorteermachine scenarios
     sorteermachine check-data [DIR]
+    sorteermachine hindcast --from YEAR --to YEAR [--seeds N] [--scale F] [--set NAME=VALUE ...]
+                            [--data-dir DIR] --out DIR
 
 Bad input (an unknown scenario or parameter, a value out of range, a broken data file) stops
 with a message naming the field and what is allowed, exit code 2, and nothing written.
@@ -142,6 +144,25 @@ def cmd_check_data(args) -> int:
     return 0
 
 
+def cmd_hindcast(args) -> int:
+    from experiments import hindcast
+
+    params = resolve(None, None, _parse_set(args.set)).params
+    if args.scale is not None:
+        params = params.replace(scale=_checked("--scale", "scale", args.scale))
+    req = hindcast.check_request(args.first, args.last, args.seeds, params, args.out,
+                                 args.data_dir)
+    bar = _progress(req.seeds, args.quiet)
+    tables = hindcast.run(req, on_seed=lambda seed: bar.update(1) if bar else None)
+    if bar:
+        bar.close()
+    out = hindcast.save(req, tables)
+    if not args.quiet:
+        print(hindcast.summary(req, tables["skill"]))
+        print(f"results in {args.out}/ ({', '.join(sorted(p.name for p in out.iterdir()))})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sorteermachine",
@@ -183,6 +204,22 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check-data", help="check a city data folder")
     c.add_argument("dir", nargs="?", default=None, help="folder (default: packaged Heerlen)")
     c.set_defaults(func=cmd_check_data)
+
+    h = sub.add_parser("hindcast", help="start in an earlier year, impose the observed stock "
+                       "and household total, and score the changes per area against CBS")
+    h.add_argument("--from", dest="first", type=int, required=True,
+                   help="start year: a year of the city's history (Heerlen: 2016-2018)")
+    h.add_argument("--to", dest="last", type=int, required=True,
+                   help="end year: a later year of the city's history (Heerlen: up to 2019)")
+    h.add_argument("--seeds", type=int, default=5, help="seeds 1..N (default 5)")
+    h.add_argument("--scale", type=float, default=None,
+                   help="fraction of the city to simulate, e.g. 0.2 for a quick look")
+    h.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="override one parameter (see 'sorteermachine params'); repeatable")
+    h.add_argument("--data-dir", default=None, help="city data folder (default: Heerlen)")
+    h.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    h.add_argument("--out", required=True, help="folder to write skill.csv and the rest to")
+    h.set_defaults(func=cmd_hindcast)
     return parser
 
 
