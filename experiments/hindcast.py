@@ -232,15 +232,16 @@ def save(req: Request, tables: dict[str, pd.DataFrame]) -> Path:
 
 
 def summary(req: Request, table: pd.DataFrame) -> str:
-    """The skill table in words and figures, for the terminal."""
+    """The skill table as a Markdown table (docs/ODD.md quotes it), with a heading line."""
     lines = [f"hindcast {req.first}-{req.last}, {req.seeds} seed(s), scale "
-             f"{req.params.scale:g}: changes per area, model (mean over seeds) against "
-             "persistence (no change)",
-             f"{'indicator':<18} {'level':<6} {'areas':>5} {'MAE model':>10} "
-             f"{'MAE persist.':>12} {'corr':>6}  beats persistence"]
+             f"{req.params.scale:g}: change per area, model (mean over seeds) against "
+             "persistence (no change); households: relative change, shares: percentage points",
+             "",
+             "| indicator | level | areas | MAE model | MAE persistence | correlation | "
+             "beats persistence |",
+             "|---|---|---|---|---|---|---|"]
     for r in table.itertuples():
-        beats = "yes" if r.mae_model < r.mae_persistence else "NO"
-        lines.append(f"{r.indicator:<18} {r.level:<6} {r.n_areas:>5} {r.mae_model:>10.4f} "
-                     f"{r.mae_persistence:>12.4f} {r.corr_model:>6.2f}  {beats}")
-    lines.append("households: relative change; shares: change in percentage points")
+        beats = "yes" if r.mae_model < r.mae_persistence else "**no**"
+        lines.append(f"| {r.indicator} | {r.level} | {r.n_areas} | {r.mae_model:.4f} | "
+                     f"{r.mae_persistence:.4f} | {r.corr_model:.2f} | {beats} |")
     return "\n".join(lines)

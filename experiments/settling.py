@@ -1,7 +1,7 @@
 """How the start state settles in: vacancy at the start against CBS, and how much the first
 years move, against what really moved.
 
-    python -m experiments.settling [--seeds 5] [--scenario base]
+    python -m experiments.settling [--seeds 5] [--scenario base] [--set NAME=NUMBER ...]
 
 Prints a markdown table (docs/ODD.md quotes it): the start vacancy city-wide and its
 Spearman correlation with KWB 2019 "percentage onbewoond" per wijk, the buurten that start
@@ -111,15 +111,19 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--scenario", default="base")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=NUMBER",
+                        help="override a numeric parameter; repeatable")
     args = parser.parse_args(argv)
+    overrides = {name: float(value) for name, value in (s.split("=", 1) for s in args.set)}
     city = load_city()
     results = []
     for seed in range(1, args.seeds + 1):
-        model = SortingModel(rng=seed, scenario_name=args.scenario)
+        model = SortingModel(rng=seed, scenario_name=args.scenario, **overrides)
         model.run_until_year(model.params.start_year + 6)
         results.append(measure(model))
     names = dict(zip(city.wijk_codes, city.wijk_names, strict=True))
-    print(f"Settling in, scenario {args.scenario}, wijken of {MIN_DWELLINGS}+ dwellings\n")
+    print(f"Settling in, scenario {args.scenario}{''.join(f', {s}' for s in args.set)}, "
+          f"wijken of {MIN_DWELLINGS}+ dwellings\n")
     print(table(results, observed(city), names, args.seeds))
 
 

@@ -72,6 +72,15 @@ _add("vacancy_weight_private", 2.5, float, "relative odds", "synthesis",
      "Assumption: vacancy concentrates in private rent (vision: above-average vacancy)",
      "How much likelier a private rental stands vacant than a corporation or owner dwelling.",
      low=0.1, high=10.0)
+_add("frictional_vacancy", 1.0, float, "share of a buurt's dwellings", "synthesis",
+     "Assumption: KWB 'onbewoond' counts every dwelling without registered residents, also "
+     "those under renovation, awaiting sale or demolition, second homes and unregistered "
+     "occupancy; frictional (market) vacancy is commonly put at about 2%. The hindcast "
+     "2016-2019 gains skill on household change per wijk with 0.02 (docs/ODD.md)",
+     "Vacancy on the market at the start, per buurt: vacant dwellings beyond this share of "
+     "the buurt's stock are structural vacancy, never offered on the market (they stay "
+     "vacant). 1 (the default) puts every vacant dwelling on the market.",
+     "Frictieleegstand", low=0.0, high=1.0)
 _PRIOR_SOURCE = ("Assumption from national patterns (SCP 2018 'Wonen'; WoON): social rent "
                  "is increasingly a low-income tenure, owners are mainly middle and high "
                  "incomes. Raked to Table 1 and the CBS buurt indicators at synthesis.")
