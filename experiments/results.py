@@ -18,6 +18,7 @@ are complete, so a failed run never leaves a half-written results folder.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -200,8 +201,11 @@ def write_folder(out_dir: str | Path, write: Callable[[Path], None]) -> Path:
     which then replaces `out_dir` (an earlier results folder, checked by check_out_dir, is
     swapped out); on any error nothing is left behind. The folder must hold a run.json."""
     out_dir = check_out_dir(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    except OSError as exc:
+        raise OutputError(f"--out {out_dir}: cannot be made ({exc})") from None
     tmp.chmod(0o755)
     try:
         write(tmp)
@@ -213,6 +217,10 @@ def write_folder(out_dir: str | Path, write: Callable[[Path], None]) -> Path:
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(tmp, out_dir)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise OutputError(f"--out {out_dir}: writing the results failed ({exc}); "
+                          "nothing was written") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -220,7 +228,10 @@ def write_folder(out_dir: str | Path, write: Callable[[Path], None]) -> Path:
 
 
 def check_out_dir(out_dir: str | Path) -> Path:
-    """Refuse to overwrite a folder that is not an earlier results folder."""
+    """The results folder as an absolute path, after checking that a run can write it:
+    refuse to overwrite a folder that is not an earlier results folder, and a place where
+    nothing can be written (a file on the way, a read-only or virtual file system). Called
+    before the simulation starts, so a bad --out costs no simulation and writes nothing."""
     out_dir = Path(out_dir).resolve()
     if out_dir == Path.cwd() or out_dir in Path.cwd().parents:
         raise OutputError(f"--out {out_dir}: is the current folder or one of its parents; "
@@ -231,4 +242,23 @@ def check_out_dir(out_dir: str | Path) -> Path:
         if any(out_dir.iterdir()) and not (out_dir / "run.json").is_file():
             raise OutputError(f"--out {out_dir}: folder exists, is not empty and holds no "
                               "earlier results (no run.json); choose a new or empty folder")
+    existing = out_dir.parent
+    while not existing.exists():  # the folders save() would create, up to one that exists
+        existing = existing.parent
+    if not existing.is_dir():
+        raise OutputError(f"--out {out_dir}: {existing} is a file, not a folder, so no "
+                          "folder can be made inside it")
+    _check_writable(out_dir, existing)
     return out_dir
+
+
+def _check_writable(out_dir: Path, folder: Path) -> None:
+    """Make and remove an empty folder in `folder`: the only sure test that save() can write
+    there (permission bits do not tell for root, read-only mounts or /proc)."""
+    try:
+        Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.check.", dir=folder)).rmdir()
+    except OSError as exc:
+        reason = ("it does not hold ordinary files" if exc.errno == errno.ENOENT
+                  else exc.strerror or type(exc).__name__)
+        raise OutputError(f"--out {out_dir}: cannot write in {folder} ({reason}); choose a "
+                          "folder you can write to, e.g. --out runs/base") from None

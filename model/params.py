@@ -174,4 +174,9 @@ def make_params(overrides: Mapping[str, Any] | None = None, where: str = "") -> 
                 "all parameters with their units and ranges."
             )
         values[name] = REGISTER[name].validate(value, where)
+    from model.register import unread_values
+
+    problem = unread_values(values)
+    if problem:
+        raise ParameterError(f"{where}: {problem}" if where else problem)
     return Params(values)

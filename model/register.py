@@ -7,7 +7,7 @@ says so (`python -m experiments.calibration` prints the calibration figures). Le
 researcher can vary in sensitivity runs.
 """
 
-from model.params import Param
+from model.params import Param, Value
 
 _ENTRIES: list[Param] = []
 
@@ -238,8 +238,33 @@ _add("household_change_2050", -3795.0, float, "households", "migration",
      "Vision Table 3: base scenario (official forecast + migration trend for 10 years)",
      "Change in the number of households from 2024 to 2050 that migration steers toward: "
      "in-migration fills the gap between the households left after demography and out-"
-     "migration and a straight path to this target.", "Huishoudensgroei 2024-2050",
+     "migration and a straight path to this target (read when household_change_basis = "
+     "'households').", "Huishoudensgroei 2024-2050",
      low=-20000.0, high=30000.0, lever=True)
+_add("leave_region_rate", 0.069, float, "per household per year", "migration",
+     "Fitted (sorteermachine calibrate --fit) to the churn of Heerlen-Noord: about "
+     "3,200 persons a year moving in from outside Heerlen and about as many leaving "
+     "(Nationaal Programma Heerlen-Noord, start report: 32,000 in ten years); age profile "
+     "after CBS moves between municipalities by age",
+     "Yearly probability that a household whose head is 25-34 leaves the region for reasons "
+     "outside the housing market (a job, study or partner elsewhere); other ages follow a "
+     "fixed profile (model/phases/migration.py). Leavers free their dwellings before the "
+     "market, and the scenario's path then draws more newcomers: this sets how fast the "
+     "city's population turns over.", "Vertrek uit de regio",
+     low=0.0, high=0.2)
+_add("household_change_basis", "households", str, "mode", "migration",
+     "Model choice: Table 3 gives households; a share carries a scenario to another city",
+     "Which of the two household changes a run reads: 'households' reads "
+     "household_change_2050 (a number of households in the real city, scaled with `scale`: "
+     "the vision's Table 3); 'share' reads household_change_2050_share (a fraction of the "
+     "start's households), so one scenario file fits any city. The one not read must stay at "
+     "its default, so a scenario file cannot say two things.",
+     "Huishoudensgroei als", choices=("households", "share"))
+_add("household_change_2050_share", 0.0, float, "share of start households", "migration",
+     "Model choice (Heerlen's Table 3 base scenario is -3,795 / 45,374 = -0.084)",
+     "Change in the number of households from the start to 2050 as a fraction of the start's "
+     "households; read only when household_change_basis = 'share'.",
+     "Huishoudensgroei 2024-2050 (aandeel)", low=-0.9, high=2.0)
 _add("inflow_class_shares", (0.55, 0.20, 0.10, 0.06, 0.09), "vector", "share of in-movers",
      "migration",
      "NPHLN 2021: 38% of adult in-movers low-income (CBS definition) against 12.5% of "
@@ -308,3 +333,27 @@ _add("new_woz", (200e3, 220e3, 190e3, 240e3, 180e3, 260e3, 350e3, 460e3), "vecto
 
 REGISTER: dict[str, Param] = {p.name: p for p in _ENTRIES}
 assert len(REGISTER) == len(_ENTRIES), "duplicate parameter name"
+
+
+# --- parameters read only when another has a given value ------------------------------------
+# Such a parameter must stay at its default otherwise, so a scenario file cannot say two
+# things (make_params() refuses it). The batch runner and the app read this table to vary a
+# parameter together with the value that makes it count.
+READ_ONLY_WITH: dict[str, dict[str, Value]] = {
+    "household_change_2050": {"household_change_basis": "households"},
+    "household_change_2050_share": {"household_change_basis": "share"},
+}
+
+
+def unread_values(values) -> str | None:
+    """A message for the first parameter in `values` that differs from its default although
+    the run does not read it (READ_ONLY_WITH), or None."""
+    for name, needs in READ_ONLY_WITH.items():
+        if values[name] == REGISTER[name].default:
+            continue
+        for other, wanted in needs.items():
+            if values[other] != wanted:
+                return (f"'{name}' = {values[name]!r} is given, but {other} = "
+                        f"{values[other]!r}, so it would not be read; set {other} = "
+                        f"{wanted!r} to use it, or leave '{name}' out")
+    return None

@@ -780,7 +780,7 @@ def main(argv: list[str] | None = None) -> None:
             derive_adjacency(pd.read_csv(paths["buurt_adjacency"]), "buurt")),
         "wijken.geojson": json_text(compact_geojson(load_json(paths["wijk_geo"]), "wijk")),
         "buurten.geojson": json_text(compact_geojson(load_json(paths["buurt_geo"]), "buurt")),
-        "parkstad_neighbours.geojson": json_text(
+        "neighbours.geojson": json_text(
             compact_geojson(load_json(paths["neighbour_geo"]), "wijk")),
     }
     out = args.out.resolve()

@@ -4,7 +4,8 @@
                        [--set NAME=VALUE ...] [--data-dir DIR] [--ledger] --out DIR
     sorteermachine params [--group GROUP] [--markdown]
     sorteermachine scenarios
-    sorteermachine check-data [DIR]
+    sorteermachine calibrate [--seeds N] [--scenarios base,...|all] [--fit] [--write]
+    sorteermachine check-data [DIR] [--spec]
     sorteermachine hindcast --from YEAR --to YEAR [--seeds N] [--scale F] [--set NAME=VALUE ...]
                             [--data-dir DIR] --out DIR
 
@@ -18,14 +19,18 @@ import sys
 import time
 import tomllib
 
+from experiments.calibration import CalibrationError
+from experiments.calibration import add_arguments as calibration_arguments
 from experiments.results import OutputError, RunResults, check_out_dir
 from experiments.single import LAST_YEAR, resolve, run
-from model.city import DataError, load_city
+from model.city import DataError, describe_data_folder, load_city
 from model.params import ParameterError, make_params
+from model.phases.migration import check_household_path
 from model.register import REGISTER
 from model.scenarios import ScenarioError, builtin_names, load_policy, load_scenario
 
 EXIT_BAD_INPUT = 2
+MAX_SEED = 2**32 - 1  # numpy's classic seed range; every tool that stores seeds can hold it
 
 
 def _parse_set(items: list[str]) -> dict:
@@ -52,7 +57,10 @@ def cmd_run(args) -> int:
     if not params.start_year <= args.until <= LAST_YEAR:
         raise ParameterError(f"--until {args.until}: allowed is a year from "
                              f"{params.start_year} to {LAST_YEAR}")
-    load_city(args.data_dir)  # check the data before any work
+    if not 0 <= args.seed <= MAX_SEED:
+        raise ParameterError(f"--seed {args.seed}: allowed is a whole number from 0 to "
+                             f"{MAX_SEED:,}".replace(",", ""))
+    check_household_path(params, load_city(args.data_dir))  # check the data before any work
     check_out_dir(args.out)
     started = time.perf_counter()
     years = args.until - params.start_year
@@ -137,9 +145,12 @@ def cmd_scenarios(args) -> int:
 
 
 def cmd_check_data(args) -> int:
+    if args.spec:
+        print(describe_data_folder())
+        return 0
     city = load_city(args.dir)
-    print(f"{city.data_dir}: {city.n_wijken} wijken, {city.n_buurten} buurten, "
-          f"{int(city.buurten['dwellings'].sum()):,} dwellings, "
+    print(f"{city.data_dir}: {city.name} ({city.gm_code}), {city.n_wijken} wijken, "
+          f"{city.n_buurten} buurten, {int(city.buurten['dwellings'].sum()):,} dwellings, "
           f"{int(city.buurten['households'].sum()):,} households: OK")
     return 0
 
@@ -163,11 +174,18 @@ def cmd_hindcast(args) -> int:
     return 0
 
 
+def cmd_calibrate(args) -> int:
+    from experiments.calibration import calibrate
+
+    return calibrate(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sorteermachine",
-        description="Simulate how Heerlen's housing market sorts households over its "
-                    "neighbourhoods, and what the levers of the 2024 housing vision do.")
+        description="Simulate how a Dutch city's housing market (by default Heerlen's) sorts "
+                    "households over its neighbourhoods, and what the levers of Heerlen's 2024 "
+                    "housing vision do.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     r = sub.add_parser("run", help="simulate one scenario and write the results folder")
@@ -201,8 +219,16 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("scenarios", help="list the built-in scenarios")
     s.set_defaults(func=cmd_scenarios)
 
-    c = sub.add_parser("check-data", help="check a city data folder")
+    k = sub.add_parser("calibrate", help="the model against the city's calibration targets; "
+                                         "--fit refits the parameters that set its pace")
+    calibration_arguments(k)
+    k.set_defaults(func=cmd_calibrate)
+
+    c = sub.add_parser("check-data", help="check a city data folder (--spec: what one needs)")
     c.add_argument("dir", nargs="?", default=None, help="folder (default: packaged Heerlen)")
+    c.add_argument("--spec", action="store_true",
+                   help="say what a city data folder must hold, file by file and column by "
+                        "column, and check nothing")
     c.set_defaults(func=cmd_check_data)
 
     h = sub.add_parser("hindcast", help="start in an earlier year, impose the observed stock "
@@ -227,7 +253,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ParameterError, ScenarioError, DataError, OutputError) as exc:
+    except DataError as exc:
+        print(f"sorteermachine: error: {exc} ('sorteermachine check-data --spec' says what a "
+              "city data folder needs)", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (ParameterError, ScenarioError, OutputError, CalibrationError) as exc:
         print(f"sorteermachine: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

@@ -382,6 +382,15 @@ BAD_ARGS = {
     "until-too-late": (lambda t: ["--until", "2051"], ["--until 2051", "2024 to 2050"]),
     "data-dir-missing": (lambda t: ["--data-dir", t / "nodata"],
                          ["nodata", "city data folder is missing"]),
+    "seed-negative": (lambda t: ["--seed", "-1"],
+                      ["--seed -1", "a whole number from 0 to 4294967295"]),
+    "seed-too-large": (lambda t: ["--seed", str(2**32)],
+                       ["--seed 4294967296", "from 0 to 4294967295"]),
+    "data-dir-is-a-file": (lambda t: ["--data-dir", _toml(t, "")],
+                           ["bad.toml", "is a file, not a city data folder"]),
+    "both-household-changes": (lambda t: ["--set", "household_change_2050_share=0.1"],
+                               ["'household_change_2050_share' = 0.1 is given",
+                                "set household_change_basis = 'share'"]),
 }
 
 
@@ -425,7 +434,8 @@ def _missing_wijk_column(d: Path):
 
 def _non_numeric(d: Path):
     line = set_field(d / "buurten.csv", "buurt_code", "BU09171001", "pct_owner", "abc")
-    return ["buurten.csv", f"line {line}", "field 'pct_owner' = 'abc'", "expected a number >= 0"]
+    return ["buurten.csv", f"line {line}", "field 'pct_owner' = 'abc'",
+            "expected a percentage"]
 
 
 def _negative_count(d: Path):
@@ -484,10 +494,104 @@ def _not_utf8(d: Path):
     return ["wijken.csv", "cannot be read"]
 
 
+def _no_household_types(d: Path):
+    for field in ("hh_single", "hh_no_children", "hh_with_children"):
+        set_field(d / "buurten.csv", "buurt_code", "BU09171001", field, "0")
+    return ["buurten.csv", "BU09171001", "households but no household types",
+            "hh_single, hh_no_children and hh_with_children are all 0"]
+
+
+def _no_adults(d: Path):
+    for field in ("age_15_25", "age_25_45", "age_45_65", "age_65_plus"):
+        set_field(d / "buurten.csv", "buurt_code", "BU09171001", field, "0")
+    return ["buurten.csv", "BU09171001", "no inhabitants aged 15 or over"]
+
+
+def _zero_woz(d: Path):
+    set_field(d / "buurten.csv", "buurt_code", "BU09171001", "woz_2019_keur", "0")
+    return ["buurten.csv", "BU09171001", "woz_2019_keur = 0.0", "expected a mean WOZ value > 0"]
+
+
+def _percentage_above_100(d: Path):
+    line = set_field(d / "buurten.csv", "buurt_code", "BU09171001", "pct_single_family", "130")
+    return ["buurten.csv", f"line {line}", "'pct_single_family' = '130'",
+            "a percentage from 0 to 100"]
+
+
+def _longitude_out_of_range(d: Path):
+    set_field(d / "buurten.csv", "buurt_code", "BU09171001", "centroid_lon", "591.3")
+    return ["buurten.csv", "BU09171001", "centroid_lon = 591.3", "-180 to 180"]
+
+
+def _no_income_indicator_anywhere(d: Path):
+    header, rows = read_rows(d / "buurten.csv")
+    for row in rows:
+        row[header.index("pct_top20")] = "0"
+    write_rows(d / "buurten.csv", header, rows)
+    return ["buurten.csv", "pct_top20 is 0 in every buurt", "must be > 0"]
+
+
+def _no_households_at_all(d: Path):
+    header, rows = read_rows(d / "buurten.csv")
+    for row in rows:
+        row[header.index("households")] = "0"
+    write_rows(d / "buurten.csv", header, rows)
+    return ["buurten.csv", "no buurt has households"]
+
+
+def _wijk_without_buurten(d: Path):
+    header, rows = read_rows(d / "wijken.csv")
+    extra = dict(zip(header, rows[0], strict=True))
+    extra.update(wijk_code="WK091799", wijk_name="Nergens", dwellings="0")
+    write_rows(d / "wijken.csv", header, [*rows, [extra[h] for h in header]])
+    return ["buurten.csv", "wijk WK091799 (Nergens) has no buurten"]
+
+
+def _missing_gemeente(d: Path):
+    (d / "gemeente.csv").unlink()
+    return ["gemeente.csv", "file is missing", "gm_code, name"]
+
+
+def _two_gemeenten(d: Path):
+    header, rows = read_rows(d / "gemeente.csv")
+    write_rows(d / "gemeente.csv", header, [rows[0], rows[0]])
+    return ["gemeente.csv", "exactly one row", "found 2"]
+
+
+def _adjacency_unknown_municipality(d: Path):
+    header, rows = read_rows(d / "wijk_adjacency.csv")
+    rows[0][header.index("b_gm_code")] = "GM0001"
+    write_rows(d / "wijk_adjacency.csv", header, rows)
+    return ["wijk_adjacency.csv", "GM0001 is neither the city", "outside.csv"]
+
+
+def _boundaries_not_json(d: Path):
+    (d / "buurten.geojson").write_text("{not json")
+    return ["buurten.geojson", "cannot be read as GeoJSON"]
+
+
+def _boundary_missing_for_a_wijk(d: Path):
+    data = json.loads((d / "wijken.geojson").read_text())
+    data["features"] = [f for f in data["features"] if f["properties"]["code"] != "WK091711"]
+    (d / "wijken.geojson").write_text(json.dumps(data))
+    return ["wijken.geojson", "no boundary for wijk WK091711"]
+
+
+def _boundary_with_text_coordinates(d: Path):
+    data = json.loads((d / "wijken.geojson").read_text())
+    data["features"][0]["geometry"]["coordinates"][0][0] = ["5.9", "50.9"]
+    (d / "wijken.geojson").write_text(json.dumps(data))
+    return ["wijken.geojson", "feature 0", "Polygon or MultiPolygon of longitude-latitude"]
+
+
 BREAKERS = [_missing_file, _missing_adjacency, _missing_boundaries, _missing_column,
             _missing_wijk_column, _non_numeric, _negative_count, _fractional_count, _empty_name,
             _dwellings_do_not_add_up, _more_households_than_dwellings, _unknown_wijk,
-            _duplicate_buurt, _adjacency_unknown_buurt, _not_utf8]
+            _duplicate_buurt, _adjacency_unknown_buurt, _not_utf8, _no_household_types,
+            _no_adults, _zero_woz, _percentage_above_100, _longitude_out_of_range,
+            _no_income_indicator_anywhere, _no_households_at_all, _wijk_without_buurten,
+            _missing_gemeente, _two_gemeenten, _adjacency_unknown_municipality,
+            _boundaries_not_json, _boundary_missing_for_a_wijk, _boundary_with_text_coordinates]
 
 
 @pytest.mark.parametrize("breaker", BREAKERS, ids=[b.__name__[1:] for b in BREAKERS])
@@ -501,6 +605,7 @@ def test_broken_data_folder_is_refused(breaker, heerlen_copy, tmp_path, capsys):
     for text in expected:
         assert text in err, (text, err)
     assert stdout == ""
+    assert "'sorteermachine check-data --spec' says what a city data folder needs" in err
     assert_nothing_written(tmp_path, out)
     # check-data says the same
     rc, stdout, err2 = cli(capsys, "check-data", heerlen_copy)
@@ -550,6 +655,62 @@ def test_out_refuses_a_file(tmp_path, capsys):
     rc, _, err = cli(capsys, "run", "--no-report", *QUICK, "--out", target)
     assert rc == 2 and "not a folder" in err and str(target) in err
     assert target.read_text() == "keep me\n"
+
+
+@pytest.fixture
+def no_simulation(monkeypatch):
+    """Fail the test if the run gets as far as simulating."""
+    import sorteermachine.cli
+
+    def simulate(*args, **kwargs):
+        raise AssertionError("the simulation started")
+
+    monkeypatch.setattr(sorteermachine.cli, "run", simulate)
+
+
+@pytest.mark.parametrize("where, expected", [
+    ("FILE/sub", ["FILE is a file, not a folder"]),
+    ("FILE/a/b", ["FILE is a file, not a folder"]),
+    ("/proc/sorteermachine-x", ["cannot write in /proc", "choose a folder you can write to"]),
+    ("/proc/self/sorteermachine-x", ["cannot write in /proc/"]),
+])
+def test_out_where_nothing_can_be_written_is_refused_before_simulating(
+        where, expected, tmp_path, monkeypatch, capsys, no_simulation):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "FILE").write_text("keep me\n")
+    rc, stdout, err = cli(capsys, "run", "--out", where)
+    assert rc == 2 and stdout == ""
+    assert err.startswith("sorteermachine: error: --out ") and err.count("\n") == 1
+    for text in expected:
+        assert text in err, (text, err)
+    assert [p.name for p in tmp_path.iterdir()] == ["FILE"]
+    assert (tmp_path / "FILE").read_text() == "keep me\n"
+
+
+def test_out_in_a_folder_without_write_permission_is_refused(tmp_path, monkeypatch, capsys,
+                                                            no_simulation):
+    import tempfile
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", refused)
+    rc, _, err = cli(capsys, "run", "--out", tmp_path / "locked" / "r")
+    assert rc == 2 and f"cannot write in {tmp_path} (Permission denied)" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_write_ends_with_a_message_and_no_folder(tmp_path, monkeypatch, capsys):
+    import experiments.results as results
+
+    def disk_full(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(results, "scenario_toml", disk_full)
+    rc, _, err = cli(capsys, "run", "--no-report", "--until", 2024, "--scale", 0.1,
+                     "--out", tmp_path / "r")
+    assert rc == 2 and "writing the results failed" in err and "No space left" in err
+    assert "Traceback" not in err and list(tmp_path.iterdir()) == []
 
 
 def test_out_accepts_an_empty_folder(tmp_path):
@@ -671,15 +832,30 @@ def test_check_data_accepts_the_packaged_data(capsys):
     households = sum(int(r[header.index("households")]) for r in rows)
     rc, out, err = cli(capsys, "check-data")
     assert rc == 0 and err == ""
-    assert out == (f"{DEFAULT_DATA_DIR}: 23 wijken, 57 buurten, {dwellings:,} dwellings, "
-                   f"{households:,} households: OK\n")
+    assert out == (f"{DEFAULT_DATA_DIR}: Heerlen (GM0917), 23 wijken, 57 buurten, "
+                   f"{dwellings:,} dwellings, {households:,} households: OK\n")
     assert dwellings == 46_697
 
 
 def test_check_data_accepts_an_unbroken_copy(heerlen_copy, capsys):
     rc, out, _ = cli(capsys, "check-data", heerlen_copy)
-    assert rc == 0 and out.startswith(f"{heerlen_copy}: 23 wijken, 57 buurten")
+    assert rc == 0 and out.startswith(f"{heerlen_copy}: Heerlen (GM0917), 23 wijken, 57 buurten")
     assert out.rstrip().endswith("OK")
+
+
+def test_check_data_spec_says_what_a_folder_needs(capsys):
+    from model.city import BOUNDARY_FILES, TABLE_FILES
+
+    rc, out, err = cli(capsys, "check-data", "--spec")
+    assert rc == 0 and err == ""
+    for name, (_, spec) in TABLE_FILES.items():
+        assert f"\n{name}: " in out
+        for column in spec:
+            assert f"  {column} (" in out, column
+    for name in BOUNDARY_FILES:
+        assert f"  {name}: " in out
+    assert "hh_single (number >= 0): households of one person" in out
+    assert "gm_code (text): CBS code of the municipality" in out
 
 
 def test_missing_required_arguments_are_usage_errors(capsys):

@@ -12,7 +12,7 @@ import pickle
 import pytest
 
 from model.params import Param, ParameterError, Params, make_params
-from model.register import REGISTER
+from model.register import READ_ONLY_WITH, REGISTER
 from model.scenarios import BUILTIN_DIR, builtin_names, load_scenario
 
 NUMBERS = [p for p in REGISTER.values() if p.kind in (int, float)]
@@ -147,8 +147,21 @@ def test_numbers_outside_their_range_are_refused(p):
 
 @pytest.mark.parametrize("p", NUMBERS, ids=ids(NUMBERS))
 def test_range_bounds_are_inclusive(p):
+    needs = READ_ONLY_WITH.get(p.name, {})  # what makes the run read it
     for value in (p.low, p.high):
-        assert make_params({p.name: p.kind(value)})[p.name] == value
+        assert make_params({**needs, p.name: p.kind(value)})[p.name] == value
+
+
+def test_a_parameter_the_run_would_not_read_is_refused():
+    for name, needs in READ_ONLY_WITH.items():
+        p = REGISTER[name]
+        value = p.high if p.default != p.high else p.low
+        assert make_params({**needs, name: value})[name] == value
+        for other, wanted in needs.items():
+            unwanted = next(c for c in REGISTER[other].choices if c != wanted)
+            with pytest.raises(ParameterError, match=f"'{name}' = .* is given, but {other} = "
+                                                     f"'{unwanted}', so it would not be read"):
+                make_params({**needs, other: unwanted, name: value}, where="x.toml")
 
 
 @pytest.mark.parametrize("p", NUMBERS, ids=ids(NUMBERS))

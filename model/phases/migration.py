@@ -1,10 +1,15 @@
-"""Migration: households from outside the city, steered by the scenario's household path.
+"""Migration: households leaving the region, and households from outside the city, steered by
+the scenario's household path.
 
-Departures are decided in the market (residents who find the outside option better, or who
+Departures have two causes. Some households leave the region for reasons outside the
+housing market (a job, study or a partner elsewhere): `leave_region_rate`, by the head's age,
+decided here before the market. Others leave because the market offers them nothing better
+than leaving (decided in the market: residents who find the outside option better, or who
 must move and find nothing). Arrivals follow the model's household path
 (`model.household_path`): by default the scenario's, where the vision's Table 3 gives the
-change in households from 2024 to 2050, read as a straight path (`StraightPath`); a
-hindcast steers toward the observed households instead. Each year this phase draws
+change in households from 2024 to 2050 (or a scenario gives it as a share of the start, for
+any city), read as a straight path (`StraightPath`); a hindcast steers toward the observed
+households instead. Each year this phase draws
 as many candidate households as it takes to stay on that path: the gap between the path and
 the households left after demography, plus the departures expected in this year's market
 (last year's number). The next year's draw corrects any difference. Their mix (income class,
@@ -22,6 +27,7 @@ import numpy as np
 from model import rules
 from model.categories import IncomeClass, Origin
 from model.ledger import REASON
+from model.params import ParameterError
 from model.phases.market import Choosers, clear
 from model.synthesis import draw_incomes
 
@@ -34,7 +40,7 @@ NEWCOMER_SIZE_PROBS = np.array([
 ])
 NEWCOMER_AGE_RANGE = (19, 55)
 NEWCOMER_AGE_MODE = 28
-TOP_UP_PASSES = 3  # extra searches by newcomers after the main market, to reach the path
+TOP_UP_PASSES = 6  # extra searches by newcomers after the main market, to reach the path
 LAST_YEAR = 2050  # the end of the scenarios' paths (vision Table 3)
 TOP_UP_TOLERANCE = 0.005  # share of households the path may be missed by before its end
 
@@ -51,7 +57,33 @@ class StraightPath:
     def target(self, year: int) -> float:
         p = self.params
         share = min(max((year - p.start_year) / (self.end_year - p.start_year), 0.0), 1.0)
-        return self.start_households + share * p.household_change_2050 * p.scale
+        return self.start_households + share * household_change(p, self.start_households)
+
+
+def household_change(params, start_households: float) -> float:
+    """The scenario's change in households from the start to 2050, in the simulated city:
+    a number of households in the real city scaled with `scale` (Table 3), or a share of the
+    start's households (`household_change_basis`)."""
+    if params.household_change_basis == "share":
+        return params.household_change_2050_share * start_households
+    return params.household_change_2050 * params.scale
+
+
+def check_household_path(params, city) -> None:
+    """Refuse a path that ends with no households (an absolute change meant for a larger
+    city, say), before anything is built."""
+    start = float(city.buurten["households"].sum()) * params.scale
+    end = start + household_change(params, start)
+    if end < 1:
+        if params.household_change_basis == "share":
+            given = f"household_change_2050_share = {params.household_change_2050_share:g}"
+        else:
+            given = f"household_change_2050 = {params.household_change_2050:g} households"
+        raise ParameterError(
+            f"{given} would leave {end:,.0f} households in {city.name} in {LAST_YEAR} "
+            f"({start:,.0f} at the start at this scale); for another city give the change "
+            "as a share of the start: household_change_basis = 'share' and "
+            "household_change_2050_share")
 
 
 def target_households(model, year: int) -> float:
@@ -84,6 +116,28 @@ def draw_newcomers(model, n: int) -> np.ndarray:
     h.origin[rows] = origins[rng.choice(3, size=n, p=np.asarray(p.inflow_origin_shares))]
     h.arrived[rows] = model.year
     return rows
+
+
+# Leaving the region by the head's age, relative to heads aged 25-34 (age bands of
+# move_hazard_by_age: <25, 25-34, 35-44, 45-54, 55-64, 65-74, 75+). Shape after CBS moves
+# between municipalities by age: young adults move away most, for study and first jobs.
+LEAVE_REGION_BY_AGE = np.array([1.6, 1.0, 0.55, 0.35, 0.25, 0.2, 0.15])
+
+
+def leave_region(model) -> None:
+    """Households that leave the region for work, study or family this year; their
+    dwellings fall vacant before the market. Runs before the intentions phase, so nobody who
+    has left is also a mover."""
+    from model.phases.intentions import AGE_BAND
+
+    h, rng = model.households, model.rng
+    rows = h.rows()
+    rows = rows[h.dwelling[rows] >= 0]
+    prob = model.params.leave_region_rate * LEAVE_REGION_BY_AGE[AGE_BAND[h.age[rows]]]
+    leavers = rows[rng.random(rows.size) < prob]
+    model.ledger.record(model, "leave", "leave_region", leavers, h.dwelling[leavers], None)
+    model.flows.left_region += int(leavers.size)
+    model.drop_households(leavers)
 
 
 def expected_departures(model) -> int:
