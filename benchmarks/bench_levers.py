@@ -35,7 +35,6 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_run import STEPS, time_schelling  # noqa: E402  (the sibling benchmark)
 
-import model.sortingmodel as sortingmodel  # noqa: E402
 from model import SortingModel, levers  # noqa: E402
 
 TARGET_RATIO = 1.5  # woonfundament over no-policy (issue 8)
@@ -61,20 +60,19 @@ def phase_times(scenario: str, seed: int) -> tuple[dict, dict]:
             store[name] = store.get(name, 0.0) + time.process_time() - c
         return wrapper
 
-    saved_phases, saved_order = sortingmodel.PHASES, levers.ORDER
-    sortingmodel.PHASES = tuple(timed(f, phases, f"{f.__module__.split('.')[-1]}.{f.__name__}")
-                                for f in saved_phases)
-
     class Timed:
         def __init__(self, module):
             self.NAME, self.apply = module.NAME, timed(module.apply, per_lever, module.NAME)
 
+    saved_order = levers.ORDER
     levers.ORDER = tuple(Timed(m) for m in saved_order)
     try:
-        SortingModel(rng=seed, scenario_name=scenario, policy_name="woonfundament"
-                     ).run_until_year(2050)
+        model = SortingModel(rng=seed, scenario_name=scenario, policy_name="woonfundament")
+        model.phases = tuple(timed(f, phases, f"{f.__module__.split('.')[-1]}.{f.__name__}")
+                             for f in model.phases)
+        model.run_until_year(2050)
     finally:
-        sortingmodel.PHASES, levers.ORDER = saved_phases, saved_order
+        levers.ORDER = saved_order
     return phases, per_lever
 
 

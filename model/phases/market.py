@@ -253,7 +253,7 @@ def _vacancies(model) -> np.ndarray:
     applied."""
     d = model.dwellings
     n = d.n_rows
-    vacant = np.flatnonzero((d.occupant[:n] == VACANT) & d.alive[:n])
+    vacant = np.flatnonzero((d.occupant[:n] == VACANT) & d.alive[:n] & ~d.withheld[:n])
     stock.apply_pending(model, vacant)
     return vacant
 
