@@ -18,7 +18,9 @@ def _add(name, default, kind, unit, group, source, doc, label_nl="", **kw) -> No
 
 # --- run ------------------------------------------------------------------------------------
 _add("start_year", 2024, int, "year", "run", "Vision: start state 2024",
-     "Calendar year of the start state.", "Startjaar", low=2024, high=2024)
+     "Calendar year of the start state. 2024: the city data folder's own tables; an earlier "
+     "year: that year's rows of the folder's history (history.csv), where it has a complete "
+     "start state (Heerlen: 2016-2018).", "Startjaar", low=2000, high=2024)
 _add("scale", 1.0, float, "fraction", "run", "Model choice",
      "Fraction of the real city simulated: 0.1 builds a tenth of every buurt's dwellings and "
      "households (for teaching and quick looks). Counts in the output are those of the "
@@ -70,6 +72,15 @@ _add("vacancy_weight_private", 2.5, float, "relative odds", "synthesis",
      "Assumption: vacancy concentrates in private rent (vision: above-average vacancy)",
      "How much likelier a private rental stands vacant than a corporation or owner dwelling.",
      low=0.1, high=10.0)
+_add("frictional_vacancy", 1.0, float, "share of a buurt's dwellings", "synthesis",
+     "Assumption: KWB 'onbewoond' counts every dwelling without registered residents, also "
+     "those under renovation, awaiting sale or demolition, second homes and unregistered "
+     "occupancy; frictional (market) vacancy is commonly put at about 2%. In the hindcast "
+     "2016-2019, 0.01 halves the error of household change per wijk (docs/ODD.md 1.4)",
+     "Vacancy on the market at the start, per buurt: vacant dwellings beyond this share of "
+     "the buurt's stock are structural vacancy, never offered on the market (they stay "
+     "vacant). 1 (the default) puts every vacant dwelling on the market.",
+     "Frictieleegstand", low=0.0, high=1.0)
 _PRIOR_SOURCE = ("Assumption from national patterns (SCP 2018 'Wonen'; WoON): social rent "
                  "is increasingly a low-income tenure, owners are mainly middle and high "
                  "incomes. Raked to Table 1 and the CBS buurt indicators at synthesis.")

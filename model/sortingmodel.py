@@ -29,6 +29,7 @@ from mesa.experimental.scenarios import Scenario
 
 from model.agents import Household, assign_ids, sync_handles
 from model.city import load_city
+from model.history import city_at
 from model.ledger import Ledger
 from model.params import Params, make_params
 from model.phases import (
@@ -97,7 +98,7 @@ class SortingModel(mesa.Model):
                                             overrides)
         super().__init__(rng=rng, scenario=scenario)
         self.params = params
-        self.city = load_city(data_dir)
+        self.city = city_at(load_city(data_dir), params.start_year)
         migration.check_household_path(self.params, self.city)
         self.dwellings, self.households = build_start_state(self.city, self.params, self.rng)
         self._handles = np.empty(0, dtype=object)  # Household agent per row (lazy)
@@ -113,6 +114,10 @@ class SortingModel(mesa.Model):
         self.census = None  # set by the census phase: count tables per buurt
         self.allocation_rules: list = []  # letting rules of active levers (model/allocation.py)
         self.start_households = self.households.count()
+        # What migration steers the household count toward: the scenario's straight path to
+        # 2050, or another (a hindcast sets the observed one).
+        self.household_path = migration.StraightPath(self.params, self.start_households)
+        self.phases = PHASES  # the year's pipeline (a hindcast adds its observed stock)
         census.run(self)
         self.liveability = liveability.initial(self)
         self.city_rows: list[dict] = []
@@ -172,10 +177,10 @@ class SortingModel(mesa.Model):
     def step(self) -> None:
         """One year: run every phase in order."""
         self.previous_flows, self.flows = self.flows, YearFlows()
-        for phase in PHASES:
+        for phase in self.phases:
             phase(self)
         self.datacollector.collect(self)
-        self.running = self.year < migration.LAST_YEAR
+        self.running = self.year < self.household_path.end_year
 
     def run_for(self, duration: float | int) -> None:
         """Run `duration` years (Mesa's meaning: time units; one unit is one year)."""

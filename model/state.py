@@ -132,6 +132,7 @@ class Dwellings(Table):
         "regulated_until": np.int16,  # last year it is reserved for its target group (0: not)
         "zero_step": np.bool_,  # no steps to the front door and inside (for older households)
         "renovated": np.int16,  # year of the last renovation (0 = none in the run)
+        "withheld": np.bool_,  # structural vacancy: never offered on the market
     }
     FILL = {"occupant": VACANT, "pending_segment": -1}
 

@@ -6,6 +6,8 @@
     sorteermachine scenarios
     sorteermachine calibrate [--seeds N] [--scenarios base,...|all] [--fit] [--write]
     sorteermachine check-data [DIR] [--spec]
+    sorteermachine hindcast --from YEAR --to YEAR [--seeds N] [--scale F] [--set NAME=VALUE ...]
+                            [--data-dir DIR] --out DIR
     sorteermachine batch SPEC [--workers N | --dask-local N | --dask-scheduler ADDR] --out DIR
 
 Bad input (an unknown scenario or parameter, a value out of range, a broken data file) stops
@@ -152,6 +154,25 @@ def cmd_check_data(args) -> int:
     print(f"{city.data_dir}: {city.name} ({city.gm_code}), {city.n_wijken} wijken, "
           f"{city.n_buurten} buurten, {int(city.buurten['dwellings'].sum()):,} dwellings, "
           f"{int(city.buurten['households'].sum()):,} households: OK")
+    return 0
+
+
+def cmd_hindcast(args) -> int:
+    from experiments import hindcast
+
+    params = resolve(None, None, _parse_set(args.set)).params
+    if args.scale is not None:
+        params = params.replace(scale=_checked("--scale", "scale", args.scale))
+    req = hindcast.check_request(args.first, args.last, args.seeds, params, args.out,
+                                 args.data_dir)
+    bar = _progress(req.seeds, args.quiet)
+    tables = hindcast.run(req, on_seed=lambda seed: bar.update(1) if bar else None)
+    if bar:
+        bar.close()
+    out = hindcast.save(req, tables)
+    if not args.quiet:
+        print(hindcast.summary(req, tables["skill"]))
+        print(f"results in {args.out}/ ({', '.join(sorted(p.name for p in out.iterdir()))})")
     return 0
 
 
@@ -344,6 +365,22 @@ def build_parser() -> argparse.ArgumentParser:
                    help="say what a city data folder must hold, file by file and column by "
                         "column, and check nothing")
     c.set_defaults(func=cmd_check_data)
+
+    h = sub.add_parser("hindcast", help="start in an earlier year, impose the observed stock "
+                       "and household total, and score the changes per area against CBS")
+    h.add_argument("--from", dest="first", type=int, required=True,
+                   help="start year: a year of the city's history (Heerlen: 2016-2018)")
+    h.add_argument("--to", dest="last", type=int, required=True,
+                   help="end year: a later year of the city's history (Heerlen: up to 2019)")
+    h.add_argument("--seeds", type=int, default=5, help="seeds 1..N (default 5)")
+    h.add_argument("--scale", type=float, default=None,
+                   help="fraction of the city to simulate, e.g. 0.2 for a quick look")
+    h.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="override one parameter (see 'sorteermachine params'); repeatable")
+    h.add_argument("--data-dir", default=None, help="city data folder (default: Heerlen)")
+    h.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    h.add_argument("--out", required=True, help="folder to write skill.csv and the rest to")
+    h.set_defaults(func=cmd_hindcast)
     return parser
 
 

@@ -5,7 +5,7 @@ plugged into the hook is obeyed by the market."""
 import numpy as np
 import pytest
 
-from model import SortingModel, allocation, sortingmodel, stock
+from model import SortingModel, allocation, stock
 from model.categories import Owner
 from model.categories import Segment as S
 from model.ledger import EVENT, REASON
@@ -26,12 +26,10 @@ def step_with(monkeypatch, model, action) -> None:
         action(m)
         stock.check(m, displaced_allowed=True)
 
-    phases = tuple(policy_then_action if ph is policy.apply else ph
-                   for ph in sortingmodel.PHASES)
-    monkeypatch.setattr(sortingmodel, "PHASES", phases)
+    phases = model.phases
+    model.phases = tuple(policy_then_action if ph is policy.apply else ph for ph in phases)
     model.step()
-    monkeypatch.setattr(sortingmodel, "PHASES", tuple(
-        policy.apply if ph is policy_then_action else ph for ph in phases))
+    model.phases = phases
     stock.check(model)
 
 

@@ -248,7 +248,7 @@ def _vacancies(model) -> np.ndarray:
     applied."""
     d = model.dwellings
     rows = d.rows()
-    vacant = rows[d.occupant[rows] == VACANT]
+    vacant = rows[(d.occupant[rows] == VACANT) & ~d.withheld[rows]]
     stock.apply_pending(model, vacant)
     return vacant
 
