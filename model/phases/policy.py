@@ -29,7 +29,8 @@ def construction_to_demand(model) -> None:
     unmet = last.unmet_demand
     classes = np.repeat(np.arange(mix.size), largest_remainder(mix, unmet)) if mix.sum() else []
     drows = d.rows()
-    shortfall = max(int(p.construction_min_vacancy * drows.size - (d.occupant[drows] < 0).sum()), 0)
+    on_market = (d.occupant[drows] < 0) & ~d.withheld[drows]  # structural vacancy is not
+    shortfall = max(int(p.construction_min_vacancy * drows.size - on_market.sum()), 0)
     inflow = largest_remainder(np.asarray(p.inflow_class_shares), shortfall)
     classes = np.concatenate([np.asarray(classes, dtype=np.int64),
                               np.repeat(np.arange(inflow.size), inflow)])
