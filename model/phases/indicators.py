@@ -41,7 +41,6 @@ def _flows_by_wijk(model, n_wijken: int) -> dict[str, np.ndarray]:
                             ("out_outside", leave, a["from_wijk"]),
                             ("in_city", between & (a["from_wijk"] >= 0), a["to_wijk"]),
                             ("out_city", between & (a["from_wijk"] >= 0), a["from_wijk"])):
-        sel = sel & (wijk >= 0)  # a household formed out of a displaced one has no wijk yet
         out[name] = np.bincount(wijk[sel], minlength=n_wijken)
         out[f"persons_{name}"] = np.bincount(wijk[sel], weights=size[sel], minlength=n_wijken)
     return out, a
