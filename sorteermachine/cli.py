@@ -234,6 +234,7 @@ def _needs_batch_extra() -> None:
 
 def cmd_batch(args) -> int:
     _needs_batch_extra()
+    from experiments.backends import BackendError
     from experiments.batch import open_store, run_batch
     from experiments.spec import load_spec
     from experiments.store import check_batch_dir
@@ -241,7 +242,10 @@ def cmd_batch(args) -> int:
     spec = load_spec(args.spec)  # every check before any run starts
     tasks = spec.tasks()
     check_batch_dir(args.out, spec.fingerprint())
-    backend = _backend(args)
+    try:
+        backend = _backend(args)
+    except BackendError as exc:
+        raise OutputError(str(exc)) from None
     store = open_store(args.out, tasks, spec)
     if not args.quiet:
         print(f"{spec.name}: {len(tasks):,} runs ({len(spec.scenarios)} scenario(s) x "
@@ -259,6 +263,12 @@ def cmd_batch(args) -> int:
               f"saved in {args.out}; run the same command again to continue",
               file=sys.stderr)
         return 130
+    except BackendError as exc:
+        show(None)
+        print(f"sorteermachine: error: {exc}; {len(store.done())} of {len(tasks)} runs are "
+              f"saved in {args.out}; run the same command again to continue",
+              file=sys.stderr)
+        return 1
     finally:
         show(None)
     failed = store.failed()
