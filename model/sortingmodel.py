@@ -4,18 +4,19 @@ The model owns the state (household and dwelling arrays, buurt liveability), the
 the output rows. A year is a fixed pipeline of phases, each a function `phase(model)` in
 `model/phases/`, run in this order:
 
-1. policy       lever actions on the stock (construction to demand, ...)
+1. policy       lever actions on the stock, one module per lever (model/levers/)
 2. demography   deaths and moves to care homes, ageing and income mobility, births,
                 separations, children leaving home, partnering
-3. intentions   who wants to move, and why
-4. migration    candidate households from outside, as many as the scenario's path asks for
-5. market       movers, new households and newcomers choose among the vacant dwellings under
+3. departures   households leave the region for work, study or family (not for housing)
+4. intentions   who wants to move, and why
+5. migration    candidate households from outside, as many as the scenario's path asks for
+6. market       movers, new households and newcomers choose among the vacant dwellings under
                 the Dutch allocation rules; some residents leave the city
-6. top-up       if the city is still below the path, more newcomers search what is left;
+7. top-up       if the city is still below the path, more newcomers search what is left;
                 the rest of the gap is unmet demand
-7. census       count tables per buurt, read by what follows and by next year's market
-8. liveability  buurt scores follow composition, turnover and vacancy
-9. indicators   the year's rows of city.csv, wijken.csv and buurten.csv
+8. census       count tables per buurt, read by what follows and by next year's market
+9. liveability  buurt scores follow composition, turnover and vacancy
+10. indicators  the year's rows of city.csv, wijken.csv and buurten.csv
 """
 
 from functools import partial
@@ -26,8 +27,10 @@ import numpy as np
 import pandas as pd
 from mesa.experimental.scenarios import Scenario
 
+from model import levers
 from model.agents import Household, assign_ids, sync_handles
 from model.city import load_city
+from model.history import city_at
 from model.ledger import Ledger
 from model.params import Params, make_params
 from model.phases import (
@@ -48,6 +51,7 @@ from model.synthesis import build_start_state
 PHASES = (
     policy.apply,
     demography.run,
+    migration.leave_region,
     intentions.run,
     migration.run,
     market.run,
@@ -95,7 +99,8 @@ class SortingModel(mesa.Model):
                                             overrides)
         super().__init__(rng=rng, scenario=scenario)
         self.params = params
-        self.city = load_city(data_dir)
+        self.city = city_at(load_city(data_dir), params.start_year)
+        levers.check(self.params, self.city)
         migration.check_household_path(self.params, self.city)
         self.dwellings, self.households = build_start_state(self.city, self.params, self.rng)
         self._handles = np.empty(0, dtype=object)  # Household agent per row (lazy)
@@ -109,8 +114,16 @@ class SortingModel(mesa.Model):
         self.newcomers = None  # set by migration: candidate households from outside
         self.buurt_status = None  # set by the market: each buurt's income status this year
         self.census = None  # set by the census phase: count tables per buurt
-        self.allocation_rules: list = []  # letting rules of active levers (model/allocation.py)
+        # Levers (model/levers/): their letting rules for the market (model/allocation.py),
+        # their bookkeeping across years, and the capacity test's verdict per buurt.
+        self.allocation_rules: list = levers.allocation_rules(self.params, self.city)
+        self.lever_state: dict = {}
+        self.capacity_failing = np.zeros(self.city.n_buurten, dtype=bool)
         self.start_households = self.households.count()
+        # What migration steers the household count toward: the scenario's straight path to
+        # 2050, or another (a hindcast sets the observed one).
+        self.household_path = migration.StraightPath(self.params, self.start_households)
+        self.phases = PHASES  # the year's pipeline (a hindcast adds its observed stock)
         census.run(self)
         self.liveability = liveability.initial(self)
         self.city_rows: list[dict] = []
@@ -170,10 +183,10 @@ class SortingModel(mesa.Model):
     def step(self) -> None:
         """One year: run every phase in order."""
         self.previous_flows, self.flows = self.flows, YearFlows()
-        for phase in PHASES:
+        for phase in self.phases:
             phase(self)
         self.datacollector.collect(self)
-        self.running = self.year < migration.LAST_YEAR
+        self.running = self.year < self.household_path.end_year
 
     def run_for(self, duration: float | int) -> None:
         """Run `duration` years (Mesa's meaning: time units; one unit is one year)."""

@@ -132,6 +132,7 @@ class Dwellings(Table):
         "regulated_until": np.int16,  # last year it is reserved for its target group (0: not)
         "zero_step": np.bool_,  # no steps to the front door and inside (for older households)
         "renovated": np.int16,  # year of the last renovation (0 = none in the run)
+        "withheld": np.bool_,  # structural vacancy: never offered on the market
     }
     FILL = {"occupant": VACANT, "pending_segment": -1}
 
@@ -178,6 +179,7 @@ class YearFlows:
 
     built: int = 0
     departures: int = 0  # residents who left the city in the market
+    left_region: int = 0  # households who left the region for work, study or family
     unmet_demand: int = 0  # households the path asked for that found no dwelling
     unmet_by_class: np.ndarray = field(default_factory=lambda: np.zeros(5, dtype=np.int64))
     corp_lettings: int = 0  # corporation social dwellings let this year
@@ -199,3 +201,5 @@ class YearFlows:
     refused: dict = field(default_factory=dict)
     regulated_lettings: int = 0
     regulated_lettings_in_group: int = 0
+    new_lettings: int = 0  # lettings of dwellings built in the run, within the lock-in period
+    new_lettings_in_group: int = 0  # ... to their target group

@@ -1,10 +1,15 @@
 """The `sorteermachine` command: a thin layer over model, experiments and viz.
 
-    sorteermachine run [--scenario NAME|FILE] [--seed N] [--until YEAR] [--scale F]
-                       [--set NAME=VALUE ...] [--data-dir DIR] [--ledger] --out DIR
-    sorteermachine params [--group GROUP] [--markdown]
+    sorteermachine run [--scenario NAME|FILE] [--policy NAME|FILE] [--baseline NAME|FILE]
+                       [--seed N] [--until YEAR] [--scale F] [--set NAME=VALUE ...]
+                       [--data-dir DIR] [--ledger] --out DIR
+    sorteermachine params [--group GROUP] [--levers] [--markdown]
     sorteermachine scenarios
+    sorteermachine calibrate [--seeds N] [--scenarios base,...|all] [--fit] [--write]
     sorteermachine check-data [DIR] [--spec]
+    sorteermachine hindcast --from YEAR --to YEAR [--seeds N] [--scale F] [--set NAME=VALUE ...]
+                            [--data-dir DIR] --out DIR
+    sorteermachine batch SPEC [--workers N | --dask-local N | --dask-scheduler ADDR] --out DIR
     sorteermachine ui [--host HOST] [--port PORT] [--lock LEVER[=VALUE] ...]
 
 Bad input (an unknown scenario or parameter, a value out of range, a broken data file) stops
@@ -17,8 +22,12 @@ import sys
 import time
 import tomllib
 
+from experiments.calibration import CalibrationError
+from experiments.calibration import add_arguments as calibration_arguments
 from experiments.results import OutputError, RunResults, check_out_dir
-from experiments.single import LAST_YEAR, resolve, run
+from experiments.single import LAST_YEAR, RunSetup, resolve, run
+from experiments.spec import SpecError
+from model import levers
 from model.city import DataError, describe_data_folder, load_city
 from model.params import ParameterError, make_params
 from model.phases.migration import check_household_path
@@ -48,30 +57,46 @@ def cmd_run(args) -> int:
     overrides = _parse_set(args.set)
     setup = resolve(args.scenario, args.policy, overrides)
     name, params = setup.scenario, setup.params
+    baseline = resolve(args.scenario, args.baseline, overrides) if args.baseline else None
     if args.scale is not None:
-        params = params.replace(scale=_checked("--scale", "scale", args.scale))
+        scale = _checked("--scale", "scale", args.scale)
+        params = params.replace(scale=scale)
+        if baseline:
+            baseline = RunSetup(baseline.scenario, baseline.policy,
+                                baseline.params.replace(scale=scale))
     if not params.start_year <= args.until <= LAST_YEAR:
         raise ParameterError(f"--until {args.until}: allowed is a year from "
                              f"{params.start_year} to {LAST_YEAR}")
     if not 0 <= args.seed <= MAX_SEED:
         raise ParameterError(f"--seed {args.seed}: allowed is a whole number from 0 to "
                              f"{MAX_SEED:,}".replace(",", ""))
-    check_household_path(params, load_city(args.data_dir))  # check the data before any work
+    city = load_city(args.data_dir)  # check the data and the levers' areas before any work
+    check_household_path(params, city)
+    levers.check(params, city, where=f"policy {setup.policy}")
+    if baseline:
+        levers.check(baseline.params, city, where=f"--baseline {baseline.policy}")
     check_out_dir(args.out)
     started = time.perf_counter()
     years = args.until - params.start_year
-    bar = _progress(years, args.quiet)
-    model = run(params, args.seed, args.until, args.data_dir,
-                on_year=lambda year: bar.update(1) if bar else None)
-    if bar:
-        bar.close()
+    bar = _progress(years * (2 if baseline else 1), args.quiet)
+    tick = (lambda year: bar.update(1)) if bar else None
+    model = run(params, args.seed, args.until, args.data_dir, on_year=tick)
     results = RunResults.from_model(model, name, args.seed, policy=setup.policy,
                                     ledger=args.ledger)
+    base_results = None
+    if baseline:  # the same scenario, seed and overrides under the baseline's levers
+        base_model = run(baseline.params, args.seed, args.until, args.data_dir, on_year=tick)
+        base_results = RunResults.from_model(base_model, name, args.seed,
+                                             policy=baseline.policy)
+    if bar:
+        bar.close()
     extra = {}
     if not args.no_report:
         from viz.report import write_report
 
-        extra["report.html"] = lambda path: write_report(results, path)
+        extra["report.html"] = lambda path: write_report(results, path, baseline=base_results)
+    if base_results is not None:
+        extra["baseline/"] = lambda path: base_results.save(path)
     results.save(args.out, extra_files=extra)
     if not args.quiet:
         first, last = model.city_rows[0], model.city_rows[-1]
@@ -82,6 +107,10 @@ def cmd_run(args) -> int:
         print(f"segregation of low against high incomes over the wijken (dissimilarity, "
               f"0 = evenly spread, 1 = fully apart): {first['dissimilarity']:.3f} in "
               f"{params.start_year}, {last['dissimilarity']:.3f} in {model.year}")
+        if base_results is not None:
+            b = base_results.city.iloc[-1]
+            print(f"baseline {base_results.policy}: {int(b['households']):,} households, "
+                  f"dissimilarity {b['dissimilarity']:.3f} in {int(b['year'])}")
         files = [*results.files(), *extra]
         print(f"results in {args.out}/ ({', '.join(files)})")
     return 0
@@ -109,6 +138,14 @@ def cmd_params(args) -> int:
     if not rows:
         groups = sorted({p.group for p in REGISTER.values()})
         raise ParameterError(f"--group {args.group!r}: allowed groups are {', '.join(groups)}")
+    if args.levers:
+        rows = [p for p in rows if p.lever]
+        if not rows:
+            raise ParameterError(f"--group {args.group!r} has no levers; groups with levers: "
+                                 + ", ".join(sorted({p.group for p in REGISTER.values()
+                                                     if p.lever})))
+        if not args.markdown:
+            return _print_levers(rows)
     if args.markdown:
         print("| parameter | default | unit | allowed | lever | source |")
         print("|---|---|---|---|---|---|")
@@ -123,7 +160,22 @@ def cmd_params(args) -> int:
     return 0
 
 
+def _print_levers(rows) -> int:
+    """The levers, grouped by lever, with their English and Dutch labels."""
+    group = None
+    for p in rows:
+        if p.group != group:
+            print(("\n" if group else "") + f"[{p.group}]")
+            group = p.group
+        print(f"{p.name} = {_show(p.default)}  ({p.unit})\n    {p.label('en')} / "
+              f"{p.label('nl')}\n    {p.doc}\n    allowed: {p.allowed()}\n"
+              f"    source: {p.source}")
+    return 0
+
+
 def _show(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, tuple):
         return "[" + ", ".join(f"{v:g}" for v in value) + "]"
     return repr(value) if isinstance(value, str) else f"{value}"
@@ -149,6 +201,142 @@ def cmd_check_data(args) -> int:
           f"{city.n_buurten} buurten, {int(city.buurten['dwellings'].sum()):,} dwellings, "
           f"{int(city.buurten['households'].sum()):,} households: OK")
     return 0
+
+
+def cmd_hindcast(args) -> int:
+    from experiments import hindcast
+
+    params = resolve(None, None, _parse_set(args.set)).params
+    if args.scale is not None:
+        params = params.replace(scale=_checked("--scale", "scale", args.scale))
+    req = hindcast.check_request(args.first, args.last, args.seeds, params, args.out,
+                                 args.data_dir)
+    bar = _progress(req.seeds, args.quiet)
+    tables = hindcast.run(req, on_seed=lambda seed: bar.update(1) if bar else None)
+    if bar:
+        bar.close()
+    out = hindcast.save(req, tables)
+    if not args.quiet:
+        print(hindcast.summary(req, tables["skill"]))
+        print(f"results in {args.out}/ ({', '.join(sorted(p.name for p in out.iterdir()))})")
+    return 0
+
+
+def _needs_batch_extra() -> None:
+    try:
+        import dask  # noqa: F401
+        import pyarrow  # noqa: F401
+        import SALib  # noqa: F401
+        import threadpoolctl  # noqa: F401
+    except ImportError as exc:
+        raise ParameterError(f"this command needs the batch tools ({exc.name} is missing): "
+                             "pip install 'sorteermachine[batch]'") from None
+
+
+def cmd_batch(args) -> int:
+    _needs_batch_extra()
+    from experiments.backends import BackendError
+    from experiments.batch import open_store, run_batch
+    from experiments.spec import load_spec
+    from experiments.store import check_batch_dir
+
+    spec = load_spec(args.spec)  # every check before any run starts
+    tasks = spec.tasks()
+    check_batch_dir(args.out, spec.fingerprint())
+    try:
+        backend = _backend(args)
+    except BackendError as exc:
+        raise OutputError(str(exc)) from None
+    store = open_store(args.out, tasks, spec)
+    if not args.quiet:
+        print(f"{spec.name}: {len(tasks):,} runs ({len(spec.scenarios)} scenario(s) x "
+              f"{len(spec.policies)} policy package(s) x {len(spec.points)} parameter "
+              f"point(s) x {spec.replications} replication(s)) on {backend.description}",
+              file=sys.stderr)
+    show = _batch_progress(args.quiet)
+    try:
+        summary = run_batch(tasks, store, backend, on_progress=show,
+                            retry_failed=args.retry_failed, spec=spec,
+                            flush_seconds=args.save_every)
+    except KeyboardInterrupt:
+        show(None)
+        print(f"\nsorteermachine: interrupted; {len(store.done())} of {len(tasks)} runs are "
+              f"saved in {args.out}; run the same command again to continue",
+              file=sys.stderr)
+        return 130
+    except BackendError as exc:
+        show(None)
+        print(f"sorteermachine: error: {exc}; {len(store.done())} of {len(tasks)} runs are "
+              f"saved in {args.out}; run the same command again to continue",
+              file=sys.stderr)
+        return 1
+    finally:
+        show(None)
+    failed = store.failed()
+    if not args.quiet:
+        print(f"{len(store.done()):,} of {len(tasks):,} runs saved in {args.out}/ "
+              f"({summary.ran} run now, {summary.saved_before} before; "
+              f"{summary.seconds:.0f} s); tables: runs, city, wijken, buurten")
+    if failed:
+        runs = store.runs().set_index("run")
+        for run in sorted(failed)[:5]:
+            r = runs.loc[run]
+            print(f"  run {run} ({r['scenario']}, {r['policy']}, seed {r['seed']}) failed: "
+                  f"{str(r['error']).splitlines()[0]}", file=sys.stderr)
+        print(f"sorteermachine: {len(failed)} run(s) failed (see the runs table's 'error'); "
+              "rerun with --retry-failed to try them again", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _backend(args):
+    from experiments.backends import DaskBackend, ProcessBackend, SerialBackend
+
+    if args.dask_scheduler:
+        return DaskBackend(scheduler=args.dask_scheduler)
+    if args.dask_local is not None:
+        if args.dask_local < 1:
+            raise ParameterError("--dask-local: give the number of workers, 1 or more")
+        return DaskBackend(local_workers=args.dask_local)
+    if args.workers < 1:
+        raise ParameterError("--workers: give the number of worker processes, 1 or more")
+    return SerialBackend() if args.workers == 1 else ProcessBackend(args.workers)
+
+
+def _batch_progress(quiet: bool):
+    """A progress bar (runs done, failed, time left) on a terminal; a line every 30 s
+    otherwise. Called with None to close it."""
+    state = {"bar": None, "last": 0.0}
+
+    def show(progress) -> None:
+        bar = state["bar"]
+        if progress is None:
+            if bar is not None:
+                bar.close()
+                state["bar"] = None
+            return
+        if quiet:
+            return
+        if bar is None and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            bar = state["bar"] = tqdm(total=progress.total, initial=progress.saved_before,
+                                      unit="run", desc="batch", leave=False)
+        if bar is not None:
+            bar.n = progress.saved_before + progress.done
+            bar.set_postfix_str(f"{progress.failed} failed", refresh=False)
+            bar.refresh()
+        elif time.monotonic() - state["last"] >= 30 or progress.remaining == 0:
+            state["last"] = time.monotonic()
+            print(f"batch: {progress}", file=sys.stderr)
+
+    return show
+
+
+def cmd_calibrate(args) -> int:
+    from experiments.calibration import calibrate
+
+    return calibrate(args)
 
 
 def cmd_ui(args) -> int:
@@ -187,9 +375,14 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--scenario", default="base",
                    help=f"built-in ({', '.join(builtin_names())}) or a .toml file "
                         "(default: base)")
-    r.add_argument("--policy", default="no-policy",
+    r.add_argument("--policy", default=None,
                    help=f"policy package: built-in ({', '.join(builtin_names('policy'))}) or "
-                        "a .toml file (default: no-policy)")
+                        "a .toml file (default: no-policy, or the [policy] of a --scenario "
+                        "file that holds both)")
+    r.add_argument("--baseline", default=None, metavar="NAME|FILE",
+                   help="also run this policy package (e.g. no-policy) with the same scenario, "
+                        "seed and --set values; the report adds a section of differences and "
+                        "the baseline's results go to OUT/baseline/")
     r.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     r.add_argument("--until", type=int, default=LAST_YEAR,
                    help=f"last year to simulate; 2024 writes the start state (default "
@@ -208,11 +401,40 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("params", help="list every parameter with unit, range and source")
     p.add_argument("--group", help="only one group (run, synthesis, demography, ...)")
+    p.add_argument("--levers", action="store_true",
+                   help="only the levers (what a policy package may set), grouped by lever")
     p.add_argument("--markdown", action="store_true", help="as a Markdown table")
     p.set_defaults(func=cmd_params)
 
     s = sub.add_parser("scenarios", help="list the built-in scenarios")
     s.set_defaults(func=cmd_scenarios)
+
+    b = sub.add_parser("batch", help="run a batch spec (many runs), resumable, into Parquet",
+                       description="Run every run of a batch spec (see experiments/specs/) and "
+                       "save the results as Parquet tables in DIR. Running the same command "
+                       "again after an interruption runs only the runs not yet saved.")
+    b.add_argument("spec", help="spec file, or the name of one in experiments/specs/ "
+                                "(e.g. smoke)")
+    b.add_argument("--out", required=True, help="batch folder to write (or to continue)")
+    where = b.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, default=2,
+                       help="local worker processes (default 2; 1 runs in this process)")
+    where.add_argument("--dask-local", type=int, metavar="N",
+                       help="start a local Dask cluster of N workers")
+    where.add_argument("--dask-scheduler", metavar="tcp://HOST:PORT",
+                       help="use a running Dask scheduler and its workers")
+    b.add_argument("--retry-failed", action="store_true",
+                   help="run again the runs that failed before")
+    b.add_argument("--save-every", type=float, default=5.0, metavar="SECONDS",
+                   help="write finished runs to the store at least this often (default 5; "
+                        "0 writes every run at once)")
+    b.add_argument("--quiet", action="store_true", help="no progress or summary")
+    b.set_defaults(func=cmd_batch)
+
+    k = sub.add_parser("calibrate", help="the model against the city's calibration targets; "
+                                         "--fit refits the parameters that set its pace")
+    calibration_arguments(k)
+    k.set_defaults(func=cmd_calibrate)
 
     c = sub.add_parser("check-data", help="check a city data folder (--spec: what one needs)")
     c.add_argument("dir", nargs="?", default=None, help="folder (default: packaged Heerlen)")
@@ -220,6 +442,22 @@ def build_parser() -> argparse.ArgumentParser:
                    help="say what a city data folder must hold, file by file and column by "
                         "column, and check nothing")
     c.set_defaults(func=cmd_check_data)
+
+    h = sub.add_parser("hindcast", help="start in an earlier year, impose the observed stock "
+                       "and household total, and score the changes per area against CBS")
+    h.add_argument("--from", dest="first", type=int, required=True,
+                   help="start year: a year of the city's history (Heerlen: 2016-2018)")
+    h.add_argument("--to", dest="last", type=int, required=True,
+                   help="end year: a later year of the city's history (Heerlen: up to 2019)")
+    h.add_argument("--seeds", type=int, default=5, help="seeds 1..N (default 5)")
+    h.add_argument("--scale", type=float, default=None,
+                   help="fraction of the city to simulate, e.g. 0.2 for a quick look")
+    h.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="override one parameter (see 'sorteermachine params'); repeatable")
+    h.add_argument("--data-dir", default=None, help="city data folder (default: Heerlen)")
+    h.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    h.add_argument("--out", required=True, help="folder to write skill.csv and the rest to")
+    h.set_defaults(func=cmd_hindcast)
 
     u = sub.add_parser("ui", help="start the workshop web app (map, levers, comparison); "
                                   "needs the ui extra")
@@ -241,7 +479,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sorteermachine: error: {exc} ('sorteermachine check-data --spec' says what a "
               "city data folder needs)", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (ParameterError, ScenarioError, OutputError) as exc:
+    except (ParameterError, ScenarioError, OutputError, SpecError, CalibrationError) as exc:
         print(f"sorteermachine: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
