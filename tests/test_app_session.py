@@ -126,3 +126,19 @@ def test_settings_key_changes_with_what_changes_a_run():
     assert s.key() != s.with_lever("daeb_free_share", 0.1).key()
     assert s.key() != dataclasses.replace(s, seed=2).key()
     assert s.key() == Settings().key()
+
+
+def test_vector_levers_are_typed_as_lists_of_numbers():
+    vectors = [p for levers in session.lever_groups().values() for p in levers
+               if p.kind == "vector"]
+    for p in vectors:
+        text = session.show_value(p.default)
+        assert session.read_input(p, text) == p.default
+        with pytest.raises(ParameterError, match=p.name):
+            session.read_input(p, "1, 2")  # too few numbers
+
+
+def test_every_lever_group_has_a_readable_name_in_both_languages():
+    for group in session.lever_groups():
+        for lang in ("en", "nl"):
+            assert session.group_label(group, lang).strip()

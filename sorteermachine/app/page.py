@@ -81,11 +81,15 @@ UI = {
         "lang": "Language: English",
     },
 }
-GROUP_NAMES = {
-    "en": {"market": "Letting rules", "migration": "Migration", "construction": "Building",
-           "stock": "Housing stock", "run": "Run"},
-    "nl": {"market": "Toewijzing", "migration": "Migratie", "construction": "Nieuwbouw",
-           "stock": "Woningvoorraad", "run": "Run"},
+GROUP_NAMES = {  # groups without a lever of their own name (others take that lever's label)
+    "en": {"market": "Letting rules", "migration": "Migration", "programme": "Building programme",
+           "renovation": "Renovation", "fair_share": "Fair share",
+           "city_marriage": "City marriages", "private_renting": "Private renting",
+           "corp_middle": "Corporation middle rent"},
+    "nl": {"market": "Toewijzing", "migration": "Migratie", "programme": "Bouwprogramma",
+           "renovation": "Renovatie", "fair_share": "Eerlijke verdeling",
+           "city_marriage": "Stadshuwelijken", "private_renting": "Particuliere huur",
+           "corp_middle": "Middenhuur corporaties"},
 }
 
 # --- per-session state ----------------------------------------------------------------------
@@ -211,9 +215,9 @@ def Figure(chart, name: str, on_click=None, key=None):
 def LeverInput(p, value, disabled: bool):
     """One lever: a field that takes only what the register allows, with unit and range
     under it and the source on hover."""
-    text, set_text = solara.use_state(str(value))
+    text, set_text = solara.use_state(session.show_value(value))
     error, set_error = solara.use_state("")
-    solara.use_effect(lambda: set_text(str(value)), [value])
+    solara.use_effect(lambda: set_text(session.show_value(value)), [value])
     label = f"{p.label(lang.value)} ({p.unit})"
     hint = t("range", allowed=p.allowed(), default=p.default)
 
@@ -225,7 +229,7 @@ def LeverInput(p, value, disabled: bool):
             set_error(str(exc).split(": ", 1)[-1])
             return
         set_error("")
-        set_text(str(checked))  # as the app reads it (15000 -> 15000.0)
+        set_text(session.show_value(checked))  # as the app reads it (0,1 -> 0.1)
         settings.value = settings.value.with_lever(p.name, checked)
 
     with solara.Tooltip(session.tooltip(p, lang.value)):
@@ -251,8 +255,9 @@ def LeverPanel():
         params = {name: p.default for name, p in REGISTER.items()}
     names = GROUP_NAMES[lang.value]
     solara.HTML(tag="h4", unsafe_innerHTML=t("levers"))
-    for group, levers in session.lever_groups().items():
-        with solara.Details(names.get(group, group.capitalize()), expand=True):
+    for i, (group, levers) in enumerate(session.lever_groups().items()):
+        title = names.get(group) or session.group_label(group, lang.value)
+        with solara.Details(title, expand=i == 0):
             for p in levers:
                 fixed = p.name in locked.value
                 with solara.Row(gap="4px", style={"align-items": "center"}):

@@ -48,6 +48,13 @@ def read_input(p: Param, text: str):
     """A value typed into the panel, converted and checked against the register; raises
     ParameterError with the register's own message (which names the allowed range)."""
     raw = str(text).strip()
+    if p.kind == "vector":  # numbers separated by commas (or semicolons)
+        try:
+            value = [float(x) for x in re.split(r"[;,]\s*|\s+", raw.strip("[]() ")) if x]
+        except ValueError:
+            raise ParameterError(f"parameter '{p.name}' = {raw!r} is not a list of numbers; "
+                                 f"expected {p.allowed()} ({p.unit}).") from None
+        return p.validate(value, FROM_PANEL)
     if p.kind is bool:
         value = raw.lower() in ("true", "1", "yes", "ja", "on")
     elif p.kind in (int, float):
@@ -61,6 +68,20 @@ def read_input(p: Param, text: str):
     else:
         value = raw
     return p.validate(value, FROM_PANEL)
+
+
+def show_value(value) -> str:
+    """A value as the panel shows it (a vector as comma-separated numbers)."""
+    if isinstance(value, tuple | list):
+        return ", ".join(f"{v:g}" for v in value)
+    return str(value)
+
+
+def group_label(group: str, lang: str = "en") -> str:
+    """A lever group's name: the label of the lever named like the group (the lever's
+    on/off switch, say 'bandwidth'), else the group's name made readable."""
+    p = REGISTER.get(group)
+    return p.label(lang) if p is not None else group.replace("_", " ").capitalize()
 
 
 def tooltip(p: Param, lang: str = "en") -> str:
