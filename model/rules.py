@@ -89,3 +89,20 @@ def aftopping_limit(size: np.ndarray) -> np.ndarray:
 def woz_class(woz: np.ndarray) -> np.ndarray:
     """Owner-occupied price class 0-3 of each WOZ value."""
     return np.searchsorted(np.asarray(WOZ_CLASS_BOUNDS), np.asarray(woz), side="right")
+
+
+# --- Income source (for selective allocation and local binding) ---
+WORK, PENSION, BENEFIT = 0, 1, 2  # codes of income_source()
+# Origin codes (model.categories.Origin) of in-movers from outside Parkstad: they have no
+# binding to the region until they have lived here (local binding, selective allocation).
+FROM_OUTSIDE_REGION = np.array([False, False, False, True, True])
+INCOME_SOURCES = ("work", "pension", "benefit")
+AOW_AGE = 67
+
+
+def income_source(age: np.ndarray, vulnerable: np.ndarray) -> np.ndarray:
+    """Main income source of each household: pension (AOW) from 67; social assistance for
+    vulnerable households (the model's vulnerable flag stands for bijstand and care
+    clients); work otherwise. Derived, not stored, so it always agrees with age and flag."""
+    return np.where(np.asarray(age) >= AOW_AGE, PENSION,
+                    np.where(np.asarray(vulnerable), BENEFIT, WORK)).astype(np.int8)

@@ -201,3 +201,5 @@ class YearFlows:
     refused: dict = field(default_factory=dict)
     regulated_lettings: int = 0
     regulated_lettings_in_group: int = 0
+    new_lettings: int = 0  # lettings of dwellings built in the run, within the lock-in period
+    new_lettings_in_group: int = 0  # ... to their target group

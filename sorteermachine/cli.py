@@ -1,8 +1,9 @@
 """The `sorteermachine` command: a thin layer over model, experiments and viz.
 
-    sorteermachine run [--scenario NAME|FILE] [--seed N] [--until YEAR] [--scale F]
-                       [--set NAME=VALUE ...] [--data-dir DIR] [--ledger] --out DIR
-    sorteermachine params [--group GROUP] [--markdown]
+    sorteermachine run [--scenario NAME|FILE] [--policy NAME|FILE] [--baseline NAME|FILE]
+                       [--seed N] [--until YEAR] [--scale F] [--set NAME=VALUE ...]
+                       [--data-dir DIR] [--ledger] --out DIR
+    sorteermachine params [--group GROUP] [--levers] [--markdown]
     sorteermachine scenarios
     sorteermachine calibrate [--seeds N] [--scenarios base,...|all] [--fit] [--write]
     sorteermachine check-data [DIR] [--spec]
@@ -25,8 +26,9 @@ import tomllib
 from experiments.calibration import CalibrationError
 from experiments.calibration import add_arguments as calibration_arguments
 from experiments.results import OutputError, RunResults, check_out_dir
-from experiments.single import LAST_YEAR, resolve, run
+from experiments.single import LAST_YEAR, RunSetup, resolve, run
 from experiments.spec import SpecError
+from model import levers
 from model.city import DataError, describe_data_folder, load_city
 from model.params import ParameterError, make_params
 from model.phases.migration import check_household_path
@@ -56,30 +58,46 @@ def cmd_run(args) -> int:
     overrides = _parse_set(args.set)
     setup = resolve(args.scenario, args.policy, overrides)
     name, params = setup.scenario, setup.params
+    baseline = resolve(args.scenario, args.baseline, overrides) if args.baseline else None
     if args.scale is not None:
-        params = params.replace(scale=_checked("--scale", "scale", args.scale))
+        scale = _checked("--scale", "scale", args.scale)
+        params = params.replace(scale=scale)
+        if baseline:
+            baseline = RunSetup(baseline.scenario, baseline.policy,
+                                baseline.params.replace(scale=scale))
     if not params.start_year <= args.until <= LAST_YEAR:
         raise ParameterError(f"--until {args.until}: allowed is a year from "
                              f"{params.start_year} to {LAST_YEAR}")
     if not 0 <= args.seed <= MAX_SEED:
         raise ParameterError(f"--seed {args.seed}: allowed is a whole number from 0 to "
                              f"{MAX_SEED:,}".replace(",", ""))
-    check_household_path(params, load_city(args.data_dir))  # check the data before any work
+    city = load_city(args.data_dir)  # check the data and the levers' areas before any work
+    check_household_path(params, city)
+    levers.check(params, city, where=f"policy {setup.policy}")
+    if baseline:
+        levers.check(baseline.params, city, where=f"--baseline {baseline.policy}")
     check_out_dir(args.out)
     started = time.perf_counter()
     years = args.until - params.start_year
-    bar = _progress(years, args.quiet)
-    model = run(params, args.seed, args.until, args.data_dir,
-                on_year=lambda year: bar.update(1) if bar else None)
-    if bar:
-        bar.close()
+    bar = _progress(years * (2 if baseline else 1), args.quiet)
+    tick = (lambda year: bar.update(1)) if bar else None
+    model = run(params, args.seed, args.until, args.data_dir, on_year=tick)
     results = RunResults.from_model(model, name, args.seed, policy=setup.policy,
                                     ledger=args.ledger)
+    base_results = None
+    if baseline:  # the same scenario, seed and overrides under the baseline's levers
+        base_model = run(baseline.params, args.seed, args.until, args.data_dir, on_year=tick)
+        base_results = RunResults.from_model(base_model, name, args.seed,
+                                             policy=baseline.policy)
+    if bar:
+        bar.close()
     extra = {}
     if not args.no_report:
         from viz.report import write_report
 
-        extra["report.html"] = lambda path: write_report(results, path)
+        extra["report.html"] = lambda path: write_report(results, path, baseline=base_results)
+    if base_results is not None:
+        extra["baseline/"] = lambda path: base_results.save(path)
     results.save(args.out, extra_files=extra)
     if not args.quiet:
         first, last = model.city_rows[0], model.city_rows[-1]
@@ -90,6 +108,10 @@ def cmd_run(args) -> int:
         print(f"segregation of low against high incomes over the wijken (dissimilarity, "
               f"0 = evenly spread, 1 = fully apart): {first['dissimilarity']:.3f} in "
               f"{params.start_year}, {last['dissimilarity']:.3f} in {model.year}")
+        if base_results is not None:
+            b = base_results.city.iloc[-1]
+            print(f"baseline {base_results.policy}: {int(b['households']):,} households, "
+                  f"dissimilarity {b['dissimilarity']:.3f} in {int(b['year'])}")
         files = [*results.files(), *extra]
         print(f"results in {args.out}/ ({', '.join(files)})")
     return 0
@@ -117,6 +139,14 @@ def cmd_params(args) -> int:
     if not rows:
         groups = sorted({p.group for p in REGISTER.values()})
         raise ParameterError(f"--group {args.group!r}: allowed groups are {', '.join(groups)}")
+    if args.levers:
+        rows = [p for p in rows if p.lever]
+        if not rows:
+            raise ParameterError(f"--group {args.group!r} has no levers; groups with levers: "
+                                 + ", ".join(sorted({p.group for p in REGISTER.values()
+                                                     if p.lever})))
+        if not args.markdown:
+            return _print_levers(rows)
     if args.markdown:
         print("| parameter | default | unit | allowed | lever | source |")
         print("|---|---|---|---|---|---|")
@@ -131,7 +161,22 @@ def cmd_params(args) -> int:
     return 0
 
 
+def _print_levers(rows) -> int:
+    """The levers, grouped by lever, with their English and Dutch labels."""
+    group = None
+    for p in rows:
+        if p.group != group:
+            print(("\n" if group else "") + f"[{p.group}]")
+            group = p.group
+        print(f"{p.name} = {_show(p.default)}  ({p.unit})\n    {p.label('en')} / "
+              f"{p.label('nl')}\n    {p.doc}\n    allowed: {p.allowed()}\n"
+              f"    source: {p.source}")
+    return 0
+
+
 def _show(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, tuple):
         return "[" + ", ".join(f"{v:g}" for v in value) + "]"
     return repr(value) if isinstance(value, str) else f"{value}"
@@ -382,9 +427,14 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--scenario", default="base",
                    help=f"built-in ({', '.join(builtin_names())}) or a .toml file "
                         "(default: base)")
-    r.add_argument("--policy", default="no-policy",
+    r.add_argument("--policy", default=None,
                    help=f"policy package: built-in ({', '.join(builtin_names('policy'))}) or "
-                        "a .toml file (default: no-policy)")
+                        "a .toml file (default: no-policy, or the [policy] of a --scenario "
+                        "file that holds both)")
+    r.add_argument("--baseline", default=None, metavar="NAME|FILE",
+                   help="also run this policy package (e.g. no-policy) with the same scenario, "
+                        "seed and --set values; the report adds a section of differences and "
+                        "the baseline's results go to OUT/baseline/")
     r.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     r.add_argument("--until", type=int, default=LAST_YEAR,
                    help=f"last year to simulate; 2024 writes the start state (default "
@@ -403,6 +453,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("params", help="list every parameter with unit, range and source")
     p.add_argument("--group", help="only one group (run, synthesis, demography, ...)")
+    p.add_argument("--levers", action="store_true",
+                   help="only the levers (what a policy package may set), grouped by lever")
     p.add_argument("--markdown", action="store_true", help="as a Markdown table")
     p.set_defaults(func=cmd_params)
 

@@ -66,6 +66,8 @@ TEXT = {
                 "vulnerable_share": "Vulnerable share", "liveability": "Liveability",
                 "vacancy": "Vacancy", "change": "Change in low-income share since {y0}"},
         "per": {"wijken": "per wijk", "buurten": "per buurt"},
+        "difference": "Difference in {what} against the baseline, {year}",
+        "baseline_word": "baseline", "points": "points",
         "below": "below {lo}", "in": "within the band, {lo}–{hi}", "above": "above {hi}",
         "small": "fewer than {n} dwellings (not counted)",
         "small_tip": "under {n} dwellings, not counted", "below_tip": "below the band",
@@ -103,6 +105,8 @@ TEXT = {
                 "liveability": "Leefbaarheid", "vacancy": "Leegstand",
                 "change": "Verandering aandeel lage inkomens sinds {y0}"},
         "per": {"wijken": "per wijk", "buurten": "per buurt"},
+        "difference": "Verschil in {what} met de basisrun, {year}",
+        "baseline_word": "basisrun", "points": "procentpunt",
         "below": "onder {lo}", "in": "binnen de band, {lo}–{hi}", "above": "boven {hi}",
         "small": "minder dan {n} woningen (telt niet mee)",
         "small_tip": "minder dan {n} woningen, telt niet mee", "below_tip": "onder de band",
@@ -459,3 +463,50 @@ def sensitivity_chart(indices: pd.DataFrame, method: str, *, title: str, width: 
         y=y, x="low:Q", x2="high:Q")
     return charts.alt.layer(bars, ci).properties(title=title, width=width,
                                                  height=22 * len(data))
+
+# --- a run against a baseline (run --baseline; the app's package comparison) --------------------
+DIFFERENCE_BREAKS = (-0.05, -0.02, 0.02, 0.05)  # difference in share, points / 100
+
+
+def difference_values(frame: pd.DataFrame, baseline: pd.DataFrame, indicator: str, year: int,
+                      scale: float = 1.0, lang: str = "en") -> pd.DataFrame:
+    """Per wijk: the colour key, hover text and label (in points) of the difference in
+    `indicator` (a share column of wijken.csv) between a run and its baseline in `year`;
+    wijken under 100 dwellings in the real city are grey, as on the other maps."""
+    t = text(lang)
+    a = frame[frame["year"] == year].set_index("wijk_code")
+    b = baseline[baseline["year"] == year].set_index("wijk_code")
+    diff = (a[indicator] - b[indicator].reindex(a.index)).to_numpy(float)
+    small = ~np.isfinite(diff) | ~(a["dwellings"].to_numpy(float) / scale
+                                   >= BAND_MIN_DWELLINGS)
+    keys = np.searchsorted(DIFFERENCE_BREAKS, diff, side="right").astype(str)
+    label = t["map"].get(indicator, indicator).lower()
+    return pd.DataFrame({
+        "code": a.index,
+        "colour": np.where(small, "small", keys),
+        "tip": [f"{n}: {label} {pct(x, 1)} ({t['baseline_word']} {pct(y, 1)})"
+                for n, x, y in zip(a["wijk_name"], a[indicator],
+                                   b[indicator].reindex(a.index), strict=True)],
+        "label": ["" if s else f"{d * 100:+.0f}" for d, s in zip(diff, small, strict=True)],
+    })
+
+
+def difference_map(frame: pd.DataFrame, baseline: pd.DataFrame, city, indicator: str,
+                   year: int, *, scale: float = 1.0, lang: str = "en", width: int = 400
+                   ) -> charts.alt.LayerChart:
+    """Map of how much a wijk share differs from the baseline run, in percentage points:
+    blue lower, red higher (fixed classes, so maps of different runs compare)."""
+    t = text(lang)
+    b = [f"{x * 100:+.0f}" for x in DIFFERENCE_BREAKS]
+    texts = [t["under"].format(a=b[0]), *(t["to"].format(a=lo, b=hi)
+                                          for lo, hi in zip(b, b[1:], strict=False)),
+             t["over"].format(a=b[-1])]
+    legend_items = [*((str(i), c, f"{x} {t['points']}") for i, (c, x) in
+                      enumerate(zip(DIVERGING, texts, strict=True))),
+                    ("small", charts.SMALL_AREA, t["small"].format(n=BAND_MIN_DWELLINGS))]
+    context, labels = neighbours(city, width)
+    title = t["difference"].format(what=t["map"].get(indicator, indicator).lower(), year=year)
+    return charts.choropleth(charts.features(city.geojson_path("wijken")),
+                             difference_values(frame, baseline, indicator, year, scale, lang),
+                             title=title, legend=legend_items, context=context,
+                             context_labels=labels, width=width)
