@@ -192,6 +192,36 @@ def test_moving_a_lever_and_running_changes_the_charts(page, shots):
     assert page.outside == []
 
 
+def test_charts_export_as_png(page, tmp_path):
+    with page.expect_download() as download:
+        page.locator(".sm-map").get_by_role("button", name="PNG").click()
+    path = tmp_path / "map.png"
+    download.value.save_as(path)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_seeds_give_median_and_band(page):
+    field = page.locator(".sm-seeds-n input").first
+    field.fill("3")
+    field.press("Enter")
+    page.get_by_role("button", name="Run 3 seeds").click()
+    page.get_by_text("Median and 90% band of 3 seeds").wait_for(timeout=300_000)
+    page.locator(".sm-dissimilarity .mark-area path").first.wait_for()  # the band is drawn
+
+
+def test_facilitator_fixes_a_lever(page):
+    page.get_by_text("Facilitator", exact=True).click()
+    page.get_by_text("Facilitator mode (fix levers)").click()
+    fix = page.locator(".sm-fix-daeb_free_share label")
+    fix.click()
+    page.wait_for_function(
+        "() => document.querySelector('.sm-lever-daeb_free_share input').disabled")
+    fix.click()
+    page.wait_for_function(
+        "() => !document.querySelector('.sm-lever-daeb_free_share input').disabled")
+    page.get_by_text("Facilitator mode (fix levers)").click()
+
+
 def test_compare_view_shows_both_maps_and_the_differences(page, shots):
     page.get_by_role("tab", name="Compare").click()
     _areas(page, "map_current").first.wait_for()
