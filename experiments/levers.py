@@ -407,8 +407,7 @@ def findings(lever: Lever, results: dict, signs: dict, seeds) -> list[str]:
                    f"(the acceptance asks for 90%), and the city's corporation share stays "
                    f"between {lo:.1%} and {hi:.1%} in every year (asked: 35-37%).")
         out.append("Wijken outside the band in some seed: " + (", ".join(names) if names
-                   else "none") + ". A wijk can end outside when sales wait for vacant "
-                   "dwellings or when the city-share balance leaves no room.")
+                   else "none") + ".")
         out.append(f"The band {_word(s('D'), 'raises', 'lowers')} segregation D: mixing "
                    "tenure mixes incomes in the model because social rent houses the low "
                    "incomes.")
