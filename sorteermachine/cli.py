@@ -10,6 +10,9 @@
     sorteermachine hindcast --from YEAR --to YEAR [--seeds N] [--scale F] [--set NAME=VALUE ...]
                             [--data-dir DIR] --out DIR
     sorteermachine batch SPEC [--workers N | --dask-local N | --dask-scheduler ADDR] --out DIR
+    sorteermachine sensitivity SPEC --method morris|sobol [--workers N | ...] --out DIR
+    sorteermachine report DIR [--baseline SCENARIO/POLICY]
+    sorteermachine ui [--host HOST] [--port PORT] [--lock LEVER[=VALUE] ...]
 
 Bad input (an unknown scenario or parameter, a value out of range, a broken data file) stops
 with a message naming the field and what is allowed, exit code 2, and nothing written.
@@ -234,12 +237,68 @@ def _needs_batch_extra() -> None:
 
 def cmd_batch(args) -> int:
     _needs_batch_extra()
+    from experiments.spec import load_spec
+
+    return _run_spec(args, load_spec(args.spec))  # every check before any run starts
+
+
+def cmd_sensitivity(args) -> int:
+    _needs_batch_extra()
+    from experiments.sensitivity import analyse, design, outputs_of, summary_lines
+    from experiments.spec import load_spec
+    from experiments.store import BatchStore
+
+    spec = load_spec(args.spec)
+    if spec.points != [{}]:
+        raise SpecError(f"{spec.path}: a sensitivity spec draws its own design; remove "
+                        "[grid] and [sample] (or run it with 'sorteermachine batch')")
+    outputs = outputs_of(spec)
+    problem, x, points = design(spec, args.method)
+    design_spec = spec.with_points(points)
+    if not args.quiet:
+        print(f"{args.method}: {len(points)} design points over {problem['num_vars']} "
+              f"parameters ({', '.join(problem['names'])})", file=sys.stderr)
+    code = _run_spec(args, design_spec)
+    if code not in (0, 1):
+        return code
+    store = BatchStore(args.out)
+    runs = store.runs()
+    indices = analyse(problem, x, runs[runs["status"] == "ok"], store.city(), args.method,
+                      design_spec, outputs)
+    if indices.empty:
+        print("sorteermachine: no output could be analysed (failed runs, or outputs this "
+              "model does not record)", file=sys.stderr)
+        return 1
+    indices.to_csv(store.folder / "indices.csv", index=False, float_format="%.6g")
+    from viz.batch_report import write_sensitivity_report
+
+    write_sensitivity_report(indices, args.method, problem, store.folder / "sensitivity.html")
+    missing = [o for o in outputs if o not in set(indices["output"])]
+    if not args.quiet:
+        for line in summary_lines(indices, args.method):
+            print(line)
+        if missing:
+            print(f"(not analysed: {', '.join(missing)}: not recorded by this model or runs "
+                  "failed)")
+        print(f"indices in {args.out}/indices.csv, charts in {args.out}/sensitivity.html")
+    return code
+
+
+def cmd_report(args) -> int:
+    _needs_batch_extra()
+    from viz.batch_report import write_batch_report
+
+    path = write_batch_report(args.dir, baseline=args.baseline, lang=args.lang)
+    if not args.quiet:
+        print(f"batch report in {path}")
+    return 0
+
+
+def _run_spec(args, spec) -> int:
     from experiments.backends import BackendError
     from experiments.batch import open_store, run_batch
-    from experiments.spec import load_spec
     from experiments.store import check_batch_dir
 
-    spec = load_spec(args.spec)  # every check before any run starts
     tasks = spec.tasks()
     check_batch_dir(args.out, spec.fingerprint())
     try:
@@ -338,6 +397,49 @@ def cmd_calibrate(args) -> int:
     return calibrate(args)
 
 
+def _batch_arguments(b) -> None:
+    b.add_argument("spec", help="spec file, or the name of one in experiments/specs/ "
+                                "(e.g. smoke)")
+    b.add_argument("--out", required=True, help="batch folder to write (or to continue)")
+    where = b.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, default=2,
+                       help="local worker processes (default 2; 1 runs in this process)")
+    where.add_argument("--dask-local", type=int, metavar="N",
+                       help="start a local Dask cluster of N workers")
+    where.add_argument("--dask-scheduler", metavar="tcp://HOST:PORT",
+                       help="use a running Dask scheduler and its workers")
+    b.add_argument("--retry-failed", action="store_true",
+                   help="run again the runs that failed before")
+    b.add_argument("--save-every", type=float, default=5.0, metavar="SECONDS",
+                   help="write finished runs to the store at least this often (default 5; "
+                        "0 writes every run at once)")
+    b.add_argument("--quiet", action="store_true", help="no progress or summary")
+
+
+def cmd_ui(args) -> int:
+    """The workshop app on http://HOST:PORT/ (needs the `ui` extra)."""
+    from sorteermachine.app.server import UIError, serve
+
+    locks = {}
+    for item in args.lock:
+        name, _, raw = item.partition("=")
+        name = name.strip()
+        param = REGISTER.get(name)
+        if param is None or not param.lever:
+            levers = ", ".join(p.name for p in REGISTER.values() if p.lever)
+            raise ParameterError(f"--lock {item!r}: '{name}' is not a lever; levers are "
+                                 f"{levers}")
+        locks[name] = (param.validate(_parse_set([f"{name}={raw}"])[name], "--lock")
+                       if raw else None)
+    if not 1 <= args.port <= 65535:
+        raise ParameterError(f"--port {args.port}: allowed is a port from 1 to 65535")
+    try:
+        return serve(args.host, args.port, locks)
+    except UIError as exc:
+        print(f"sorteermachine: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sorteermachine",
@@ -388,23 +490,26 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Run every run of a batch spec (see experiments/specs/) and "
                        "save the results as Parquet tables in DIR. Running the same command "
                        "again after an interruption runs only the runs not yet saved.")
-    b.add_argument("spec", help="spec file, or the name of one in experiments/specs/ "
-                                "(e.g. smoke)")
-    b.add_argument("--out", required=True, help="batch folder to write (or to continue)")
-    where = b.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=int, default=2,
-                       help="local worker processes (default 2; 1 runs in this process)")
-    where.add_argument("--dask-local", type=int, metavar="N",
-                       help="start a local Dask cluster of N workers")
-    where.add_argument("--dask-scheduler", metavar="tcp://HOST:PORT",
-                       help="use a running Dask scheduler and its workers")
-    b.add_argument("--retry-failed", action="store_true",
-                   help="run again the runs that failed before")
-    b.add_argument("--save-every", type=float, default=5.0, metavar="SECONDS",
-                   help="write finished runs to the store at least this often (default 5; "
-                        "0 writes every run at once)")
-    b.add_argument("--quiet", action="store_true", help="no progress or summary")
+    _batch_arguments(b)
     b.set_defaults(func=cmd_batch)
+
+    e = sub.add_parser("sensitivity", help="global sensitivity analysis (SALib) of a spec",
+                       description="Morris elementary effects or Sobol' indices of the spec's "
+                       "[sensitivity] parameters (ranges from the register) for chosen "
+                       "outputs; the runs are a resumable batch in DIR, the indices go to "
+                       "DIR/indices.csv and DIR/sensitivity.html.")
+    _batch_arguments(e)
+    e.add_argument("--method", choices=("morris", "sobol"), required=True)
+    e.set_defaults(func=cmd_sensitivity)
+
+    rp = sub.add_parser("report", help="the HTML report of a batch (median and 90%% band)")
+    rp.add_argument("dir", help="batch folder written by 'sorteermachine batch'")
+    rp.add_argument("--baseline", metavar="SCENARIO/POLICY",
+                    help="the combination differences are taken against (default: the "
+                         "first of the batch)")
+    rp.add_argument("--lang", choices=("en", "nl"), default="en")
+    rp.add_argument("--quiet", action="store_true")
+    rp.set_defaults(func=cmd_report)
 
     k = sub.add_parser("calibrate", help="the model against the city's calibration targets; "
                                          "--fit refits the parameters that set its pace")
@@ -433,6 +538,16 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     h.add_argument("--out", required=True, help="folder to write skill.csv and the rest to")
     h.set_defaults(func=cmd_hindcast)
+
+    u = sub.add_parser("ui", help="start the workshop web app (map, levers, comparison); "
+                                  "needs the ui extra")
+    u.add_argument("--host", default="127.0.0.1", help="address to listen on (default "
+                                                        "127.0.0.1: this machine only)")
+    u.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    u.add_argument("--lock", action="append", default=[], metavar="LEVER[=VALUE]",
+                   help="fix a lever for the workshop (at VALUE, or at its value in the "
+                        "chosen scenario); repeatable")
+    u.set_defaults(func=cmd_ui)
     return parser
 
 

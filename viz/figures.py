@@ -218,7 +218,8 @@ def count_chart(runs, what: str, lang: str = "en", scale: float = 1.0, **size
         columns["_ambition"] = t["ambition"]
         colours[t["ambition"]] = COL_REFERENCE
         dashes[t["ambition"]] = "dotted"
-    span = 0.06 * float(np.nanmax([np.nanmax(r[col].to_numpy(float)) for r in runs] + [1]))
+    values = np.concatenate([r[col].to_numpy(float) for r in runs])
+    span = 0.06 * float(np.nanmax(values)) if np.isfinite(values).any() else 0.0
     return charts.time_chart(
         _series(runs, columns), title=title, y_title=y_title, colours=colours, dashes=dashes,
         y_format=fmt, zero=zero, min_span=0 if zero else span, note=_note(runs, t),
@@ -417,6 +418,55 @@ def class_labels(lang: str = "en") -> dict[str, str]:
 def last_year(frames: Sequence[pd.DataFrame]) -> int:
     return int(max(f["year"].max() for f in frames))
 
+
+# --- batches: groups of runs side by side, sensitivity indices ------------------------------
+def group_chart(groups: dict[str, Sequence[pd.DataFrame]], column: str, *, title: str,
+                y_title: str, y_format: str = ",.0f", tip_format: str | None = None,
+                zero: bool = False, min_span: float = 0.0, lang: str = "en", **size
+                ) -> charts.alt.LayerChart:
+    """One indicator (a column of the city frames) over time for several groups of runs
+    (scenario x policy of a batch): per group its median over the runs and the 90% band, in
+    the colours of `charts.PALETTE`, in the order of `groups`."""
+    parts = []
+    for label, frames in groups.items():
+        long = charts.summarise_runs(list(frames), [column])
+        long["series"] = label
+        parts.append(long)
+    colours = {label: charts.PALETTE[i % len(charts.PALETTE)]
+               for i, label in enumerate(groups)}
+    return charts.time_chart(pd.concat(parts, ignore_index=True), title=title,
+                             y_title=y_title, colours=colours, y_format=y_format,
+                             tip_format=tip_format, zero=zero, min_span=min_span,
+                             x_title=text(lang)["year"], **size)
+
+
+def sensitivity_chart(indices: pd.DataFrame, method: str, *, title: str, width: int = 430
+                      ) -> charts.alt.LayerChart:
+    """Sensitivity indices of one output as horizontal bars, most influential on top, with
+    their 95% confidence interval as a line: Morris' mu* (mean absolute elementary effect)
+    or Sobol's total-order index ST."""
+    key, conf, name = (("mu_star", "mu_star_conf", "mu* (mean absolute effect)")
+                       if method == "morris" else ("ST", "ST_conf", "total-order index ST"))
+    data = indices[["parameter", "label", key, conf]].rename(
+        columns={key: "value", conf: "conf"}).copy()
+    data["low"] = (data["value"] - data["conf"]).clip(lower=0)
+    data["high"] = data["value"] + data["conf"]
+    data["tip"] = [f"{par} ({lab}): {v:.3g} (95% interval {lo:.3g} to {hi:.3g})"
+                   for par, lab, v, lo, hi in zip(data["parameter"], data["label"],
+                                                  data["value"], data["low"], data["high"],
+                                                  strict=True)]
+    data["label"] = data["parameter"]  # the register's name: labels alone can be ambiguous
+    order = list(data.sort_values("value", ascending=False)["label"])
+    y = charts.alt.Y("label:N", sort=order, title=None,
+                     axis=charts.alt.Axis(labelLimit=260, labelColor="#222222"))
+    x = charts.alt.X("value:Q", title=name, scale=charts.alt.Scale(zero=True))
+    base = charts.alt.Chart(data)
+    bars = base.mark_bar(color=charts.PALETTE[0], height=14).encode(
+        y=y, x=x, tooltip=charts.alt.Tooltip("tip:N", title=None), description="tip:N")
+    ci = base.mark_rule(color="#222222", strokeWidth=1.5, aria=False).encode(
+        y=y, x="low:Q", x2="high:Q")
+    return charts.alt.layer(bars, ci).properties(title=title, width=width,
+                                                 height=22 * len(data))
 
 # --- a run against a baseline (run --baseline; the app's package comparison) --------------------
 DIFFERENCE_BREAKS = (-0.05, -0.02, 0.02, 0.05)  # difference in share, points / 100
