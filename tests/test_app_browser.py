@@ -11,6 +11,7 @@ test is skipped, except under CI, where it fails.
 """
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -165,6 +166,10 @@ def test_loads_offline_and_maps_the_23_wijken(page):
     assert _areas(page, "map").count() == 23
     titles = page.locator(".sm-map .context_marks path").count()
     assert titles == 26  # the Parkstad neighbours, drawn for context
+    _areas(page, "map").nth(3).dispatch_event("click")  # a wijk names itself on a click
+    clicked = page.locator(".sm-clicked")
+    clicked.wait_for()
+    assert re.search(r"Selected: .+: corporation share [\d.]+%", clicked.inner_text())
     assert page.outside == []
 
 
