@@ -13,9 +13,11 @@ the output rows. A year is a fixed pipeline of phases, each a function `phase(mo
                 the Dutch allocation rules; some residents leave the city
 6. top-up       if the city is still below the path, more newcomers search what is left;
                 the rest of the gap is unmet demand
-7. census       count tables per buurt, read by what follows and by next year's market
-8. liveability  buurt scores follow composition, turnover and vacancy
-9. indicators   the year's rows of city.csv, wijken.csv and buurten.csv
+7. prices       WOZ values and free-sector asking rents follow vacancy, bids, status and
+                liveability; regulated rents follow the rent rules
+8. census       count tables per buurt, read by what follows and by next year's market
+9. liveability  buurt scores follow composition, turnover and vacancy
+10. indicators  the year's rows of city.csv, wijken.csv and buurten.csv
 """
 
 from functools import partial
@@ -39,6 +41,7 @@ from model.phases import (
     market,
     migration,
     policy,
+    prices,
 )
 from model.scenarios import combine
 from model.sortingscenario import SortingScenario
@@ -52,6 +55,7 @@ PHASES = (
     migration.run,
     market.run,
     migration.top_up,
+    prices.run,
     census.run,
     liveability.update,
     indicators.record,
@@ -113,6 +117,7 @@ class SortingModel(mesa.Model):
         self.start_households = self.households.count()
         census.run(self)
         self.liveability = liveability.initial(self)
+        self.prices = prices.initial(self)  # each buurt's price index and its reference
         self.city_rows: list[dict] = []
         self.wijk_rows: list[dict] = []
         self.buurt_rows: list[dict] = []

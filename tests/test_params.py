@@ -65,7 +65,7 @@ def test_default_validates_against_its_own_range(p):
 def test_groups_are_the_model_phases():
     groups = {p.group for p in REGISTER.values()}
     assert {"run", "synthesis", "demography", "intentions", "market", "migration",
-            "liveability", "construction"} == groups
+            "liveability", "prices", "construction"} == groups
 
 
 def test_levers_exist_and_include_the_vision_levers():

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from model import allocation, rules, stock
+from model.phases import prices
 from model.categories import IncomeClass, Owner
 from model.categories import Segment as S
 from model.fit import FIT
@@ -163,7 +164,9 @@ class _Offer:
         owned = segment >= S.OWN_1
         private = (segment == S.PRIVATE_CHEAP) | (segment == S.PRIVATE_FREE)
         self.rooms = d.rooms[rows].astype(np.float32)
-        self.yearly_cost = d.cost[rows].astype(np.float32)
+        # A vacancy asks today's price; a sitting household pays what it agreed on moving in.
+        cost = d.cost[rows] if home_types is not None else d.asking_cost(rows, p.owner_cost_rate)
+        self.yearly_cost = cost.astype(np.float32)
         # Lowest income a private landlord accepts; highest-priced home a mortgage reaches.
         self.income_needed = np.where(private, rent * np.float32(12.0 * p.landlord_income_multiple),
                                       np.float32(0.0))
@@ -337,6 +340,7 @@ def clear(model, ch: Choosers) -> int:
             free = d.occupant[targets] == VACANT
             winners, homes = _resolve_bids(model, ctx, idx[cand[free]], targets[free],
                                            lever_rules, market)
+            prices.count_bids(model, targets[free], homes)
             _move_in(model, ch, winners, homes)
             moved.append((winners, homes))
             active[winners] = False
@@ -397,7 +401,8 @@ def _resolve_bids(model, ctx: _Context, bidders: np.ndarray, targets: np.ndarray
 
 
 def _move_in(model, ch: Choosers, idx: np.ndarray, homes: np.ndarray) -> None:
-    """Winners take their new dwellings; their old dwellings become vacant."""
+    """Winners take their new dwellings at today's asking cost; their old dwellings become
+    vacant."""
     if idx.size == 0:
         return
     h, d = model.households, model.dwellings
@@ -405,6 +410,7 @@ def _move_in(model, ch: Choosers, idx: np.ndarray, homes: np.ndarray) -> None:
     old = h.dwelling[rows]
     d.occupant[old[old >= 0]] = VACANT
     d.occupant[homes] = rows
+    d.set_costs(homes, model.params.owner_cost_rate)
     h.dwelling[rows] = homes
     h.years[rows] = 0
     h.moved[rows] = model.year
