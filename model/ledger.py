@@ -33,6 +33,7 @@ REASONS = (
     "death",
     "care_home",
     "partnering",  # a single moving in with a partner elsewhere in the city
+    "leave_region",  # left for work, study or family elsewhere, not for a dwelling
     # Levers (model/levers/): the displaced households' moves and the refusals carry these.
     "bandwidth",  # corporation stock sold or demolished to bring a wijk into the band
     "demolition",  # corporation stock demolished where vacancy is high

@@ -230,6 +230,17 @@ _add("household_change_2050", -3795.0, float, "households", "migration",
      "migration and a straight path to this target (read when household_change_basis = "
      "'households').", "Huishoudensgroei 2024-2050",
      low=-20000.0, high=30000.0, lever=True)
+_add("leave_region_rate", 0.069, float, "per household per year", "migration",
+     "Fitted (sorteermachine calibrate --fit) to the churn of Heerlen-Noord: about "
+     "3,200 persons a year moving in from outside Heerlen and about as many leaving "
+     "(Nationaal Programma Heerlen-Noord, start report: 32,000 in ten years); age profile "
+     "after CBS moves between municipalities by age",
+     "Yearly probability that a household whose head is 25-34 leaves the region for reasons "
+     "outside the housing market (a job, study or partner elsewhere); other ages follow a "
+     "fixed profile (model/phases/migration.py). Leavers free their dwellings before the "
+     "market, and the scenario's path then draws more newcomers: this sets how fast the "
+     "city's population turns over.", "Vertrek uit de regio",
+     low=0.0, high=0.2)
 _add("household_change_basis", "households", str, "mode", "migration",
      "Model choice: Table 3 gives households; a share carries a scenario to another city",
      "Which of the two household changes a run reads: 'households' reads "

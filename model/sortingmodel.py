@@ -7,17 +7,18 @@ the output rows. A year is a fixed pipeline of phases, each a function `phase(mo
 1. policy       lever actions on the stock (construction to demand, ...)
 2. demography   deaths and moves to care homes, ageing and income mobility, births,
                 separations, children leaving home, partnering
-3. intentions   who wants to move, and why
-4. migration    candidate households from outside, as many as the scenario's path asks for
-5. market       movers, new households and newcomers choose among the vacant dwellings under
+3. departures   households leave the region for work, study or family (not for housing)
+4. intentions   who wants to move, and why
+5. migration    candidate households from outside, as many as the scenario's path asks for
+6. market       movers, new households and newcomers choose among the vacant dwellings under
                 the Dutch allocation rules; some residents leave the city
-6. top-up       if the city is still below the path, more newcomers search what is left;
+7. top-up       if the city is still below the path, more newcomers search what is left;
                 the rest of the gap is unmet demand
-7. prices       WOZ values and free-sector asking rents follow vacancy, bids, status and
+8. prices       WOZ values and free-sector asking rents follow vacancy, bids, status and
                 liveability; regulated rents follow the rent rules
-8. census       count tables per buurt, read by what follows and by next year's market
-9. liveability  buurt scores follow composition, turnover and vacancy
-10. indicators  the year's rows of city.csv, wijken.csv and buurten.csv
+9. census       count tables per buurt, read by what follows and by next year's market
+10. liveability buurt scores follow composition, turnover and vacancy
+11. indicators  the year's rows of city.csv, wijken.csv and buurten.csv
 """
 
 from functools import partial
@@ -51,6 +52,7 @@ from model.synthesis import build_start_state
 PHASES = (
     policy.apply,
     demography.run,
+    migration.leave_region,
     intentions.run,
     migration.run,
     market.run,

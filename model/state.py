@@ -183,6 +183,7 @@ class YearFlows:
 
     built: int = 0
     departures: int = 0  # residents who left the city in the market
+    left_region: int = 0  # households who left the region for work, study or family
     unmet_demand: int = 0  # households the path asked for that found no dwelling
     unmet_by_class: np.ndarray = field(default_factory=lambda: np.zeros(5, dtype=np.int64))
     corp_lettings: int = 0  # corporation social dwellings let this year

@@ -95,6 +95,21 @@ def displace(model, dwellings: np.ndarray, reason: str) -> np.ndarray:
     return rows
 
 
+def home_dwelling(model, rows: np.ndarray) -> np.ndarray:
+    """Each household's dwelling, or for a household displaced this year (no dwelling until
+    the market) the dwelling it was displaced from: where a child leaving home or a
+    separating partner searches from, and what the ledger records as where they came from."""
+    h = model.households
+    rows = _rows(rows)
+    home = h.dwelling[rows].copy()
+    lost = home == NO_DWELLING
+    if lost.any():
+        a = model.flows.displaced.arrays()
+        by_uid = dict(zip(a["uid"].tolist(), a["dwelling"].tolist(), strict=True))
+        home[lost] = [by_uid.get(u, NO_DWELLING) for u in h.uid[rows[lost]].tolist()]
+    return home
+
+
 def displaced_choosers(model):
     """This year's displaced households that still need a dwelling, as market choosers: they
     must move (no stay option), search from their old dwelling's buurt and have priority in

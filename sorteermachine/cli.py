@@ -4,7 +4,9 @@
                        [--set NAME=VALUE ...] [--data-dir DIR] [--ledger] --out DIR
     sorteermachine params [--group GROUP] [--markdown]
     sorteermachine scenarios
+    sorteermachine calibrate [--seeds N] [--scenarios base,...|all] [--fit] [--write]
     sorteermachine check-data [DIR] [--spec]
+    sorteermachine batch SPEC [--workers N | --dask-local N | --dask-scheduler ADDR] --out DIR
 
 Bad input (an unknown scenario or parameter, a value out of range, a broken data file) stops
 with a message naming the field and what is allowed, exit code 2, and nothing written.
@@ -16,8 +18,11 @@ import sys
 import time
 import tomllib
 
+from experiments.calibration import CalibrationError
+from experiments.calibration import add_arguments as calibration_arguments
 from experiments.results import OutputError, RunResults, check_out_dir
 from experiments.single import LAST_YEAR, resolve, run
+from experiments.spec import SpecError
 from model.city import DataError, describe_data_folder, load_city
 from model.params import ParameterError, make_params
 from model.phases.migration import check_household_path
@@ -150,6 +155,113 @@ def cmd_check_data(args) -> int:
     return 0
 
 
+def _needs_batch_extra() -> None:
+    try:
+        import dask  # noqa: F401
+        import pyarrow  # noqa: F401
+        import SALib  # noqa: F401
+        import threadpoolctl  # noqa: F401
+    except ImportError as exc:
+        raise ParameterError(f"this command needs the batch tools ({exc.name} is missing): "
+                             "pip install 'sorteermachine[batch]'") from None
+
+
+def cmd_batch(args) -> int:
+    _needs_batch_extra()
+    from experiments.batch import open_store, run_batch
+    from experiments.spec import load_spec
+    from experiments.store import check_batch_dir
+
+    spec = load_spec(args.spec)  # every check before any run starts
+    tasks = spec.tasks()
+    check_batch_dir(args.out, spec.fingerprint())
+    backend = _backend(args)
+    store = open_store(args.out, tasks, spec)
+    if not args.quiet:
+        print(f"{spec.name}: {len(tasks):,} runs ({len(spec.scenarios)} scenario(s) x "
+              f"{len(spec.policies)} policy package(s) x {len(spec.points)} parameter "
+              f"point(s) x {spec.replications} replication(s)) on {backend.description}",
+              file=sys.stderr)
+    show = _batch_progress(args.quiet)
+    try:
+        summary = run_batch(tasks, store, backend, on_progress=show,
+                            retry_failed=args.retry_failed, spec=spec,
+                            flush_seconds=args.save_every)
+    except KeyboardInterrupt:
+        show(None)
+        print(f"\nsorteermachine: interrupted; {len(store.done())} of {len(tasks)} runs are "
+              f"saved in {args.out}; run the same command again to continue",
+              file=sys.stderr)
+        return 130
+    finally:
+        show(None)
+    failed = store.failed()
+    if not args.quiet:
+        print(f"{len(store.done()):,} of {len(tasks):,} runs saved in {args.out}/ "
+              f"({summary.ran} run now, {summary.saved_before} before; "
+              f"{summary.seconds:.0f} s); tables: runs, city, wijken, buurten")
+    if failed:
+        runs = store.runs().set_index("run")
+        for run in sorted(failed)[:5]:
+            r = runs.loc[run]
+            print(f"  run {run} ({r['scenario']}, {r['policy']}, seed {r['seed']}) failed: "
+                  f"{str(r['error']).splitlines()[0]}", file=sys.stderr)
+        print(f"sorteermachine: {len(failed)} run(s) failed (see the runs table's 'error'); "
+              "rerun with --retry-failed to try them again", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _backend(args):
+    from experiments.backends import DaskBackend, ProcessBackend, SerialBackend
+
+    if args.dask_scheduler:
+        return DaskBackend(scheduler=args.dask_scheduler)
+    if args.dask_local is not None:
+        if args.dask_local < 1:
+            raise ParameterError("--dask-local: give the number of workers, 1 or more")
+        return DaskBackend(local_workers=args.dask_local)
+    if args.workers < 1:
+        raise ParameterError("--workers: give the number of worker processes, 1 or more")
+    return SerialBackend() if args.workers == 1 else ProcessBackend(args.workers)
+
+
+def _batch_progress(quiet: bool):
+    """A progress bar (runs done, failed, time left) on a terminal; a line every 30 s
+    otherwise. Called with None to close it."""
+    state = {"bar": None, "last": 0.0}
+
+    def show(progress) -> None:
+        bar = state["bar"]
+        if progress is None:
+            if bar is not None:
+                bar.close()
+                state["bar"] = None
+            return
+        if quiet:
+            return
+        if bar is None and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            bar = state["bar"] = tqdm(total=progress.total, initial=progress.saved_before,
+                                      unit="run", desc="batch", leave=False)
+        if bar is not None:
+            bar.n = progress.saved_before + progress.done
+            bar.set_postfix_str(f"{progress.failed} failed", refresh=False)
+            bar.refresh()
+        elif time.monotonic() - state["last"] >= 30 or progress.remaining == 0:
+            state["last"] = time.monotonic()
+            print(f"batch: {progress}", file=sys.stderr)
+
+    return show
+
+
+def cmd_calibrate(args) -> int:
+    from experiments.calibration import calibrate
+
+    return calibrate(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sorteermachine",
@@ -189,6 +301,33 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("scenarios", help="list the built-in scenarios")
     s.set_defaults(func=cmd_scenarios)
 
+    b = sub.add_parser("batch", help="run a batch spec (many runs), resumable, into Parquet",
+                       description="Run every run of a batch spec (see experiments/specs/) and "
+                       "save the results as Parquet tables in DIR. Running the same command "
+                       "again after an interruption runs only the runs not yet saved.")
+    b.add_argument("spec", help="spec file, or the name of one in experiments/specs/ "
+                                "(e.g. smoke)")
+    b.add_argument("--out", required=True, help="batch folder to write (or to continue)")
+    where = b.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, default=2,
+                       help="local worker processes (default 2; 1 runs in this process)")
+    where.add_argument("--dask-local", type=int, metavar="N",
+                       help="start a local Dask cluster of N workers")
+    where.add_argument("--dask-scheduler", metavar="tcp://HOST:PORT",
+                       help="use a running Dask scheduler and its workers")
+    b.add_argument("--retry-failed", action="store_true",
+                   help="run again the runs that failed before")
+    b.add_argument("--save-every", type=float, default=5.0, metavar="SECONDS",
+                   help="write finished runs to the store at least this often (default 5; "
+                        "0 writes every run at once)")
+    b.add_argument("--quiet", action="store_true", help="no progress or summary")
+    b.set_defaults(func=cmd_batch)
+
+    k = sub.add_parser("calibrate", help="the model against the city's calibration targets; "
+                                         "--fit refits the parameters that set its pace")
+    calibration_arguments(k)
+    k.set_defaults(func=cmd_calibrate)
+
     c = sub.add_parser("check-data", help="check a city data folder (--spec: what one needs)")
     c.add_argument("dir", nargs="?", default=None, help="folder (default: packaged Heerlen)")
     c.add_argument("--spec", action="store_true",
@@ -206,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sorteermachine: error: {exc} ('sorteermachine check-data --spec' says what a "
               "city data folder needs)", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (ParameterError, ScenarioError, OutputError) as exc:
+    except (ParameterError, ScenarioError, OutputError, SpecError, CalibrationError) as exc:
         print(f"sorteermachine: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

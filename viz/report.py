@@ -2,7 +2,8 @@
 
 Why one self-contained file: the report is mailed around, opened on municipal laptops and
 archived with the results folder. So it has no JavaScript, no web fonts, no external images
-and no links to the internet; its charts are inline SVG drawn by `viz/svg.py`.
+and no links to the internet. Its charts are the project's figures (`viz/figures.py`, the same
+ones the workshop app draws), rendered to inline SVG by `viz.charts.to_svg`.
 
 The page follows the questions of the housing vision (Nieuw Heerlens Woonfundament 2024):
   1. headline: how many households, who came and left, how segregated, how many wijken in
@@ -18,16 +19,21 @@ Every chart has a caption in plain language that says what it shows and how to r
 
 from __future__ import annotations
 
-import json
 import math
+from html import escape
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from model.categories import INCOME_CLASSES
-from viz import svg
-from viz.svg import Series, esc
+from viz import charts, figures
+from viz.figures import (  # noqa: F401  (re-exported: the report's rules are the figures')
+    BAND_COLOURS,
+    BAND_HIGH,
+    BAND_LOW,
+    BAND_MIN_DWELLINGS,
+    band_status,
+)
 
 # The Netherlands' income distribution over the five classes, from the vision's Table 1.
 NATIONAL_SHARES = {"low_pt": 0.37, "low_daeb": 0.15, "middle": 0.11, "high_afford": 0.10,
@@ -35,16 +41,7 @@ NATIONAL_SHARES = {"low_pt": 0.37, "low_daeb": 0.15, "middle": 0.11, "high_affor
 NATIONAL_SOURCE = "Nieuw Heerlens Woonfundament 2024, Table 1 (CBS microdata 2024)"
 CBS_CREDIT = "Bron: CBS (CC BY 4.0)"
 
-# The vision's target: every wijk of at least 100 dwellings has 21-51% corporation dwellings.
-BAND_LOW, BAND_HIGH, BAND_MIN_DWELLINGS = 0.21, 0.51, 100
-
-CLASS_LABELS = {  # short names for charts ('\n' wraps an axis label)
-    "low_pt": "Low\n(to PT limit)",
-    "low_daeb": "Low\n(to DAEB limit)",
-    "middle": "Middle\n ",
-    "high_afford": "High (to afford-\nable purchase)",
-    "high": "High\n ",
-}
+CLASS_LABELS = figures.TEXT["en"]["classes"]  # short names for charts ('\n' wraps)
 CLASS_NAMES = {  # the same in one line, for tables and text
     "low_pt": "Low, to the passend-toewijzen limit",
     "low_daeb": "Low, to the DAEB limit",
@@ -57,17 +54,15 @@ CLASS_LIMITS = (  # yearly household income, 2024 limits (single / multi-person)
     "(multi-person); low, to the DAEB limit: up to €47,699 / €52,671; middle: up to "
     "€63,355; high, to affordable purchase: €63,355 to €78,500; high: above €78,500.")
 
-# Colours: blue for the city, grey for the national reference; the band map uses a distinct
-# green for 'within the band' and blue/orange for below/above it.
-COL_START, COL_END, COL_NATIONAL = "#9cc3e6", "#0b5ea8", "#8a8a8a"
-COL_WIJK, COL_BUURT, COL_REFERENCE = "#0b5ea8", "#d55e00", "#7a7a7a"
-BAND_COLOURS = {"below": "#9cc3e6", "in": "#3a9e6f", "above": "#e8894a", "small": svg.HATCH}
-LOW_INCOME_BREAKS = (0.20, 0.30, 0.40, 0.50)
-LOW_INCOME_COLOURS = ("#fdf0dc", "#fcd19c", "#f7a35c", "#e06a1f", "#a63b06")
 MINUS = "\u2212"
 
 
 # --- formatting -----------------------------------------------------------------------------
+def esc(text) -> str:
+    """Text made safe for HTML (element content and quoted attributes)."""
+    return escape(str(text), quote=True)
+
+
 def _int(v) -> str:
     """A count with thousands separators ('45,370'); '–' for a missing value."""
     return "–" if v is None or not math.isfinite(float(v)) else f"{round(float(v)):,}"
@@ -102,39 +97,8 @@ def _trend(a: float, b: float, tolerance: float) -> str:
 
 
 # --- data preparation -----------------------------------------------------------------------
-def band_status(share: float, dwellings: float) -> str:
-    """'small', 'below', 'in' or 'above' the vision's 21-51% corporation band.
-
-    Same rule as `model.metrics.count_in_band` (inclusive bounds, wijken under 100
-    dwellings not counted), so the map and the headline count always agree.
-    """
-    if not dwellings >= BAND_MIN_DWELLINGS or not math.isfinite(share):
-        return "small"
-    if share < BAND_LOW:
-        return "below"
-    return "in" if share <= BAND_HIGH else "above"
-
-
 def _band_pct(share: float) -> str:
-    """A corporation share rounded so that it never seems to contradict its band colour:
-    one decimal where a whole percentage would read as 21% or 51% (20.6% is below the
-    band, yet '21%' would look inside it)."""
-    text = _pct(share)
-    return _pct(share, 1) if text in (f"{BAND_LOW:.0%}", f"{BAND_HIGH:.0%}") else text
-
-
-def _low_income_colour(share: float) -> str:
-    """Colour of a low-income share on the fixed class breaks (20/30/40/50%): fixed so that
-    maps of different runs and years can be compared by colour."""
-    return LOW_INCOME_COLOURS[int(np.searchsorted(LOW_INCOME_BREAKS, share, side="right"))]
-
-
-def _shapes(path: Path) -> list[svg.Shape]:
-    """Polygons of a GeoJSON file, or none if the file is missing (the map is then skipped,
-    the rest of the report still renders)."""
-    if not path.is_file():
-        return []
-    return svg.shapes_from_geojson(json.loads(path.read_text(encoding="utf-8")))
+    return figures.band_pct(share)
 
 
 def _wijk_numbers(city) -> dict[str, str]:
@@ -331,58 +295,37 @@ def _net_migration_table(cf: pd.DataFrame) -> str:
 # --- 2. segregation -------------------------------------------------------------------------
 def _segregation(cf: pd.DataFrame, n_counted: int) -> str:
     """The indices over time: the wijk level (solid) and the finer buurt level (dashed)."""
-    years = cf["year"].astype(int).tolist()
-    note = _one_year_note(years)
-    low_share = (cf["hh_low_pt"] / cf["households"]).to_numpy(float)
-
-    def chart(title, series, y_label, **kw):
-        kw = {"y_format": "{:.3f}", "tick_format": "{:.2f}", **kw}
-        return svg.line_chart(years, series, title=title, x_label="year", y_label=y_label,
-                              note=note, **kw)
+    def chart(index):
+        return charts.to_svg(figures.segregation_chart(cf, index))
 
     figs = [
-        _figure(chart("Dissimilarity D: low vs high incomes", [
-            Series("wijken", cf["dissimilarity"], COL_WIJK),
-            Series("buurten", cf["dissimilarity_buurt"], COL_BUURT, dashed=True)],
-            "index D (0–1)", min_span=0.1),
-            "The share of low-income households (the two low classes) that would have to move "
-            "to another area for them to be spread over the city like the high incomes (the "
-            "two high classes). <b>Higher means more segregated.</b> Buurten are smaller than "
-            "wijken, so the buurt line is always higher: compare the slopes, not the levels."),
-        _figure(chart("Theil's H: all five income classes", [
-            Series("wijken", cf["theil_h"], COL_WIJK),
-            Series("buurten", cf["theil_h_buurt"], COL_BUURT, dashed=True)],
-            "index H (0–1)", min_span=0.05),
-            "How much less mixed the areas are than the city as a whole, over all five "
-            "classes at once. 0 means every area has the city's mix; 1 means every area holds "
-            "one class only. <b>Higher means more segregated.</b>"),
-        _figure(chart("Isolation of the lowest-income class", [
-            Series("wijken", cf["isolation_low"], COL_WIJK),
-            Series("buurten", cf["isolation_low_buurt"], COL_BUURT, dashed=True),
-            Series("city-wide share (no isolation)", low_share, COL_REFERENCE, dotted=True)],
-            "share of neighbours", min_span=0.1, y_format=_pct_fmt(1), tick_format=_pct_fmt(0)),
-            "The share of lowest-income (PT) households in the area of the average "
-            "lowest-income household: how often they meet their own class. The dotted line is "
-            "their share in the whole city, the value if they were spread evenly. <b>The "
-            "further above the dotted line, the more isolated.</b>"),
-        _figure(chart("Clustering of low incomes: Moran's I", [
-            Series("wijken", cf["moran_low"], COL_WIJK)],
-            "Moran's I", include_zero=True, min_span=0.4),
-            "Whether wijken with many low-income households lie next to each other. Around 0: "
-            "no spatial pattern; <b>positive: poor wijken border poor wijken (clusters)</b>; "
-            "negative: poor and rich wijken alternate. Wijken under 100 dwellings are left "
-            f"out. With {n_counted} wijken this index moves a lot from year to year by "
-            "chance."),
+        _figure(chart("D"),
+                "The share of low-income households (the two low classes) that would have to "
+                "move to another area for them to be spread over the city like the high "
+                "incomes (the two high classes). <b>Higher means more segregated.</b> Buurten "
+                "are smaller than wijken, so the buurt line is always higher: compare the "
+                "slopes, not the levels."),
+        _figure(chart("H"),
+                "How much less mixed the areas are than the city as a whole, over all five "
+                "classes at once. 0 means every area has the city's mix; 1 means every area "
+                "holds one class only. <b>Higher means more segregated.</b>"),
+        _figure(chart("iso"),
+                "The share of lowest-income (PT) households in the area of the average "
+                "lowest-income household: how often they meet their own class. The dotted "
+                "line is their share in the whole city, the value if they were spread evenly. "
+                "<b>The further above the dotted line, the more isolated.</b>"),
+        _figure(chart("moran"),
+                "Whether wijken with many low-income households lie next to each other. "
+                "Around 0: no spatial pattern; <b>positive: poor wijken border poor wijken "
+                "(clusters)</b>; negative: poor and rich wijken alternate. Wijken under 100 "
+                f"dwellings are left out. With {n_counted} wijken this index moves a lot from "
+                "year to year by chance."),
     ]
     intro = ("Segregation indices summarise, in one number per year, how unevenly the income "
              "classes are spread over the wijken (and over the smaller buurten). Hover over a "
-             "line to see the values.")
+             "point to see its value.")
     return _section("segregation", "2. Segregation over time", intro,
                     '<div class="grid">' + "".join(figs) + "</div>")
-
-
-def _pct_fmt(digits: int):
-    return lambda v: _pct(v, digits)
 
 
 # --- 3. maps --------------------------------------------------------------------------------
@@ -390,42 +333,26 @@ def _maps(results, wf: pd.DataFrame) -> str:
     """Corporation share against the vision's band, and the low-income share, per wijk in
     the last year, on the map of the city with its neighbours in grey."""
     city = results.geography
-    shapes = _shapes(city.geojson_path("wijken"))
     year = int(wf["year"].max())
-    last = wf[wf["year"] == year].set_index("wijk_code")
-    if not shapes:
+    if not city.geojson_path("wijken").is_file():
         return _section("maps", "3. Maps of the wijken", "", "<p>No wijk boundaries found in "
                         f"{esc(city.data_dir.name)}: maps skipped.</p>")
-    context = _shapes(city.geojson_path("neighbours"))
-    names = dict(zip(city.outside["gm_code"], city.outside["name"], strict=True)) \
-        if "gm_code" in city.outside.columns else {}
-    context_codes = _context_municipalities(city.geojson_path("neighbours"))
+    scale = float(results.params.scale)
 
-    def context_tip(shape):
-        municipality = names.get(context_codes.get(shape.code, ""), "")
-        return f"{shape.name} ({municipality})" if municipality else shape.name
+    def draw(indicator):
+        return charts.to_svg(figures.map_chart(wf, city, indicator, year, scale=scale,
+                                               width=400), css_class="map")
 
-    groups = {code: names.get(gm, "") for code, gm in context_codes.items()}
-    common = {"context": context, "context_tooltip": context_tip, "context_groups": groups,
-              "width": 460}
-    fills, tips, labels = _corp_fills(last, shapes)
-    corp_map = svg.choropleth(shapes, fills, tips, labels=labels, ident="corp",
-                              title=f"Corporation share per wijk, {year}",
-                              legend_items=_band_legend(), **common)
-    fills, tips, labels = _low_income_fills(last, shapes)
-    low_map = svg.choropleth(shapes, fills, tips, labels=labels, ident="low",
-                             title=f"Low-income share per wijk, {year}",
-                             legend_items=_low_income_legend(), **common)
+    last = wf[wf["year"] == year]
     figs = [
-        _figure(corp_map,
+        _figure(draw("corp_share"),
                 "The share of dwellings owned by housing corporations in each wijk. The vision "
                 "wants every wijk <b>within 21–51%</b> (green): enough social rent everywhere, "
                 "but no wijk dominated by it. Blue wijken have too little, orange too much. "
-                f"Hatched wijken have fewer than {BAND_MIN_DWELLINGS} dwellings and do not "
-                "count. "
-                "Labels give the share; hover for details. Neighbouring municipalities are "
-                "shown in light grey."),
-        _figure(low_map,
+                f"Grey wijken have fewer than {BAND_MIN_DWELLINGS} dwellings and do not "
+                "count. Labels give the share; hover for details. Neighbouring municipalities "
+                "are shown in light grey."),
+        _figure(draw("low_income_share"),
                 "The share of households in the lowest income class (up to the "
                 "passend-toewijzen limit) in each wijk. <b>Darker means more low-income "
                 "households.</b> The colour classes are fixed, so maps of different runs can "
@@ -438,93 +365,15 @@ def _maps(results, wf: pd.DataFrame) -> str:
                     '<div class="grid maps">' + "".join(figs) + "</div>")
 
 
-def _context_municipalities(path: Path) -> dict[str, str]:
-    """Municipality code (gm_code) of each context shape, to name it in the tooltip."""
-    if not path.is_file():
-        return {}
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return {str((f.get("properties") or {}).get("code", "")):
-            str((f.get("properties") or {}).get("gm_code", "")) for f in data.get("features", [])}
-
-
-def _wijk_tip(name: str, row, extra: str) -> str:
-    return (f"{name}: {extra}; {_int(row['dwellings'])} dwellings, "
-            f"{_int(row['households'])} households")
-
-
-def _corp_fills(last: pd.DataFrame, shapes) -> tuple[dict, dict, dict]:
-    """Fill colour, tooltip and label of each wijk on the band map."""
-    fills, tips, labels = {}, {}, {}
-    words = {"below": "below the band", "in": "within the band", "above": "above the band",
-             "small": f"under {BAND_MIN_DWELLINGS} dwellings, not counted"}
-    for s in shapes:
-        if s.code not in last.index:
-            continue
-        row = last.loc[s.code]
-        status = band_status(float(row["corp_share"]), float(row["real_dwellings"]))
-        fills[s.code] = BAND_COLOURS[status]
-        tips[s.code] = _wijk_tip(s.name, row, f"corporation share {_pct(row['corp_share'], 1)}"
-                                 f" ({words[status]})")
-        labels[s.code] = "" if status == "small" else _band_pct(row["corp_share"])
-    return fills, tips, labels
-
-
-def _band_legend() -> list[tuple[str, str]]:
-    return [(BAND_COLOURS["below"], f"below {BAND_LOW:.0%}"),
-            (BAND_COLOURS["in"], f"within the band, {BAND_LOW:.0%}–{BAND_HIGH:.0%}"),
-            (BAND_COLOURS["above"], f"above {BAND_HIGH:.0%}"),
-            (BAND_COLOURS["small"], f"fewer than {BAND_MIN_DWELLINGS} dwellings (not counted)")]
-
-
-def _low_income_fills(last: pd.DataFrame, shapes) -> tuple[dict, dict, dict]:
-    fills, tips, labels = {}, {}, {}
-    for s in shapes:
-        if s.code not in last.index:
-            continue
-        row = last.loc[s.code]
-        share = float(row["low_income_share"])
-        small = (not float(row["real_dwellings"]) >= BAND_MIN_DWELLINGS
-                 or not math.isfinite(share))
-        fills[s.code] = BAND_COLOURS["small"] if small else _low_income_colour(share)
-        tips[s.code] = _wijk_tip(s.name, row, f"low-income share {_pct(share, 1)}"
-                                 + (" (small wijk, shown grey)" if small else ""))
-        labels[s.code] = "" if small else _pct(share)
-    return fills, tips, labels
-
-
-def _low_income_legend() -> list[tuple[str, str]]:
-    b = [f"{x:.0%}" for x in LOW_INCOME_BREAKS]
-    texts = [f"under {b[0]}", *(f"{lo} to {hi}" for lo, hi in zip(b, b[1:], strict=False)),
-             f"{b[-1]} or more"]
-    return [*zip(LOW_INCOME_COLOURS, texts, strict=True),
-            (BAND_COLOURS["small"], f"fewer than {BAND_MIN_DWELLINGS} dwellings (too small)")]
-
-
 # --- 4. income distribution -----------------------------------------------------------------
 def _income(cf: pd.DataFrame, name: str) -> str:
     """The city's class shares at start and end next to the Netherlands' (Table 1)."""
-    first, last = cf.iloc[0], cf.iloc[-1]
-    y0, y1 = int(first["year"]), int(last["year"])
-
-    def shares(row):
-        total = sum(float(row[f"hh_{c}"]) for c in INCOME_CLASSES)
-        return [float(row[f"hh_{c}"]) / total if total else math.nan for c in INCOME_CLASSES]
-
-    series = [Series(f"{name} {y0}", shares(first), COL_START)]
-    if len(cf) > 1:
-        series.append(Series(f"{name} {y1}", shares(last), COL_END))
-    series.append(Series("Netherlands (Table 1)", [NATIONAL_SHARES[c] for c in INCOME_CLASSES],
-                         COL_NATIONAL))
-    chart = svg.bar_chart([CLASS_LABELS[c] for c in INCOME_CLASSES], series,
-                          title=f"Households by income class: {name} and the Netherlands",
-                          y_label="share of households", y_format=_pct_fmt(0),
-                          show_values=True, width=900, height=340)
+    chart = charts.to_svg(figures.income_chart(cf, NATIONAL_SHARES, city_name=name))
     caption = ("Each group of bars is one income class; the bars give its share of all "
                f"households. Where {esc(name)}'s bar is above the grey national bar, "
-               f"{esc(name)} has "
-               "more of that class than the Netherlands. The vision's aim is a distribution "
-               f"closer to the national one. {esc(CLASS_LIMITS)} National shares: "
-               f"{esc(NATIONAL_SOURCE)}.")
+               f"{esc(name)} has more of that class than the Netherlands. The vision's aim "
+               f"is a distribution closer to the national one. {esc(CLASS_LIMITS)} National "
+               f"shares: {esc(NATIONAL_SOURCE)}.")
     return _section("income", "4. Income distribution against the Netherlands", "",
                     _figure(chart, caption, wide=True))
 
@@ -536,30 +385,14 @@ def _flows(cf: pd.DataFrame, name: str) -> str:
         return _section("flows", "5. Moving in and out", "",
                         '<p class="note">The run covers only its start year, so no household '
                         "has moved yet: there are no flows to show.</p>")
-    flows = cf.iloc[1:]  # the start year is recorded with zero flows by construction
-    years = flows["year"].astype(int).tolist()
-    bars = svg.bar_chart(
-        [CLASS_LABELS[c] for c in INCOME_CLASSES],
-        [Series(f"moved into {name}", [flows[f"in_{c}"].sum() for c in INCOME_CLASSES],
-                "#3a9e6f"),
-         Series(f"left {name}", [flows[f"out_{c}"].sum() for c in INCOME_CLASSES], "#d55e00")],
-        title=f"Households moving in and out by income class, {years[0]}–{years[-1]}",
-        y_label="households", show_values=True, width=900, height=320)
-    lines = svg.line_chart(
-        years,
-        [Series(f"moved into {name}", flows["in_total"], "#3a9e6f"),
-         Series(f"left {name}", flows["out_total"], "#d55e00"),
-         Series(f"moved within {name}", flows["moves_within"], "#0b5ea8"),
-         Series("unmet demand", flows["unmet_demand"], "#7a7a7a", dashed=True)],
-        title="Moves per year", x_label="year", y_label="households per year",
-        y_format="{:,.0f}", include_zero=True, width=900, height=300,
-        note=_one_year_note(years))
     figs = [
-        _figure(bars, "All households that moved into the city from outside (green) and that "
+        _figure(charts.to_svg(figures.flows_chart(cf, city_name=name)),
+                "All households that moved into the city from outside (green) and that "
                 "left it (orange) over the whole run, per income class. <b>Where green is "
                 "higher than orange the class grew by migration</b>; the difference is the net "
                 "migration in the headline table."),
-        _figure(lines, "Moves per year: into the city, out of it, and from one dwelling to "
+        _figure(charts.to_svg(figures.moves_chart(cf, city_name=name, width=820)),
+                "Moves per year: into the city, out of it, and from one dwelling to "
                 "another within it. <b>Unmet demand</b> counts households that wanted to move "
                 f"to {esc(name)} but found no dwelling they were allowed and able to rent or "
                 "buy."),
@@ -569,20 +402,19 @@ def _flows(cf: pd.DataFrame, name: str) -> str:
 
 
 # --- 6. population --------------------------------------------------------------------------
-def _population(cf: pd.DataFrame, name: str) -> str:
+def _population(cf: pd.DataFrame, name: str, scale: float) -> str:
     """Households and inhabitants over time, each on its own axis."""
-    years = cf["year"].astype(int).tolist()
-    note = _one_year_note(years)
-    figs = []
-    for col, title, colour in (("households", "Households", COL_WIJK),
-                               ("inhabitants", "Inhabitants", "#6a51a3")):
-        values = cf[col].to_numpy(float)
-        chart = svg.line_chart(years, [Series(title.lower(), values, colour)], title=title,
-                               x_label="year", y_label=title.lower(), y_format="{:,.0f}",
-                               min_span=0.06 * float(np.nanmax(values)), note=note)
-        figs.append(_figure(chart, f"The number of {title.lower()} living in {esc(name)} at the "
-                            "end of each year. The vertical axis does not start at zero, so "
-                            "changes of a few percent are visible."))
+    figs = [
+        _figure(charts.to_svg(figures.count_chart(cf, "households")),
+                f"The number of households living in {esc(name)} at the end of each year. The "
+                "vertical axis does not start at zero, so changes of a few percent are "
+                "visible."),
+        _figure(charts.to_svg(figures.count_chart(cf, "inhabitants", scale=scale)),
+                "The number of inhabitants at the end of each year; the dotted line is the "
+                "vision's ambition of about 100,000 inhabitants in 2050"
+                + (" (scaled to the simulated share of the city)" if scale < 1 else "")
+                + ". The vertical axis does not start at zero."),
+    ]
     return _section("population", "6. Population", "",
                     '<div class="grid">' + "".join(figs) + "</div>")
 
@@ -674,13 +506,9 @@ details.params td:nth-child(4), details.params td:nth-child(5) { color: var(--mu
 figure { margin: 0; }
 figure.fig { break-inside: avoid; }
 figcaption { color: #444; font-size: 13.5px; margin-top: 4px; }
-svg.chart, svg.map { width: 100%; height: auto; display: block; overflow: visible; }
-svg text { font-family: inherit; }
-circle.pt { fill-opacity: 0; stroke: none; }
-circle.pt.solo, circle.pt:hover { fill-opacity: 1; }
-rect.bar:hover { opacity: 0.8; }
-path.area:hover { stroke: #222; stroke-width: 2; }
-text.maplabel { paint-order: stroke; stroke: rgba(255,255,255,0.85); stroke-width: 3px; }
+svg.chart, svg.map { width: 100%; height: auto; display: block; }
+svg.map { max-width: 460px; }
+svg path[role="graphics-symbol"]:hover { opacity: 0.8; }
 footer { margin-top: 44px; padding-top: 12px; border-top: 1px solid var(--line);
   color: var(--muted); font-size: 13px; }
 @media (max-width: 760px) { .grid, .cards { grid-template-columns: 1fr; } }
@@ -690,12 +518,9 @@ footer { margin-top: 44px; padding-top: 12px; border-top: 1px solid var(--line);
 
 
 def _chip_css() -> str:
-    """Table dots in the band colours of the map (hatched for wijken that do not count)."""
-    rules = [f".chip.band-{k} {{ background: {c}; }}" for k, c in BAND_COLOURS.items()
-             if c != svg.HATCH]
-    rules.append(".chip.band-small { background: repeating-linear-gradient(45deg, #fff 0 2px, "
-                 "#b0b0b0 2px 4px); }")
-    return "\n".join(rules) + "\n"
+    """Table dots in the band colours of the map."""
+    return "\n".join(f".chip.band-{k} {{ background: {c}; }}" for k, c in BAND_COLOURS.items()
+                     ) + "\n"
 
 
 def _provenance(data_dir: Path) -> str:
@@ -737,7 +562,7 @@ def build_report(results) -> str:
         _maps(results, wf),
         _income(cf, name),
         _flows(cf, name),
-        _population(cf, name),
+        _population(cf, name, float(results.params.scale)),
         _wijk_table(results, wf),
         _footer(years, results.data_dir),
     ]

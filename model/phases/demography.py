@@ -16,6 +16,7 @@ from model import rules
 from model.categories import IncomeClass, Origin
 from model.ledger import REASON
 from model.phases.market import Choosers
+from model.stock import home_dwelling
 
 SURVIVOR_INCOME = 0.65  # income kept when one of two adults dies (survivor pension)
 JOB_LOSS_INCOME = 0.6  # income kept after job loss or illness
@@ -120,7 +121,7 @@ def separations(model) -> Choosers:
                           np.maximum(income * SEPARATION_SHARES[1], INCOME_FLOOR[0]))
     low = h.cls[new] == IncomeClass.LOW_PT
     h.vulnerable[new] = low & (rng.random(new.size) < VULNERABLE_AFTER_SEPARATION)
-    return _formed(model, new, h.dwelling[split], "separation")
+    return _formed(model, new, home_dwelling(model, split), "separation")
 
 
 def children_leaving_home(model) -> Choosers:
@@ -135,7 +136,7 @@ def children_leaving_home(model) -> Choosers:
     income = np.maximum(YOUNG_INCOME_MEDIAN * np.exp(0.4 * rng.standard_normal(n)),
                         INCOME_FLOOR[0])
     new = _new_households(model, n, age, income)
-    return _formed(model, new, h.dwelling[parents], "leaving_home")
+    return _formed(model, new, home_dwelling(model, parents), "leaving_home")
 
 
 def _formed(model, rows: np.ndarray, origin_dwelling: np.ndarray, reason: str) -> Choosers:

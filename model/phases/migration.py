@@ -1,6 +1,10 @@
-"""Migration: households from outside the city, steered by the scenario's household path.
+"""Migration: households leaving the region, and households from outside the city, steered by
+the scenario's household path.
 
-Departures are decided in the market (residents who find the outside option better, or who
+Departures have two causes. Some households leave the region for reasons outside the
+housing market (a job, study or a partner elsewhere): `leave_region_rate`, by the head's age,
+decided here before the market. Others leave because the market offers them nothing better
+than leaving (decided in the market: residents who find the outside option better, or who
 must move and find nothing). Arrivals follow the scenario: the vision's Table 3 gives the
 change in households from 2024 to 2050 (or a scenario gives it as a share of the start, for
 any city), read as a straight path. Each year this phase draws
@@ -34,7 +38,7 @@ NEWCOMER_SIZE_PROBS = np.array([
 ])
 NEWCOMER_AGE_RANGE = (19, 55)
 NEWCOMER_AGE_MODE = 28
-TOP_UP_PASSES = 3  # extra searches by newcomers after the main market, to reach the path
+TOP_UP_PASSES = 6  # extra searches by newcomers after the main market, to reach the path
 LAST_YEAR = 2050  # the end of the scenarios' paths (vision Table 3)
 TOP_UP_TOLERANCE = 0.005  # share of households the path may be missed by before 2050
 
@@ -92,6 +96,28 @@ def draw_newcomers(model, n: int) -> np.ndarray:
     h.origin[rows] = origins[rng.choice(3, size=n, p=np.asarray(p.inflow_origin_shares))]
     h.arrived[rows] = model.year
     return rows
+
+
+# Leaving the region by the head's age, relative to heads aged 25-34 (age bands of
+# move_hazard_by_age: <25, 25-34, 35-44, 45-54, 55-64, 65-74, 75+). Shape after CBS moves
+# between municipalities by age: young adults move away most, for study and first jobs.
+LEAVE_REGION_BY_AGE = np.array([1.6, 1.0, 0.55, 0.35, 0.25, 0.2, 0.15])
+
+
+def leave_region(model) -> None:
+    """Households that leave the region for work, study or family this year; their
+    dwellings fall vacant before the market. Runs before the intentions phase, so nobody who
+    has left is also a mover."""
+    from model.phases.intentions import AGE_BAND
+
+    h, rng = model.households, model.rng
+    rows = h.rows()
+    rows = rows[h.dwelling[rows] >= 0]
+    prob = model.params.leave_region_rate * LEAVE_REGION_BY_AGE[AGE_BAND[h.age[rows]]]
+    leavers = rows[rng.random(rows.size) < prob]
+    model.ledger.record(model, "leave", "leave_region", leavers, h.dwelling[leavers], None)
+    model.flows.left_region += int(leavers.size)
+    model.drop_households(leavers)
 
 
 def expected_departures(model) -> int:

@@ -1,0 +1,484 @@
+"""The one chart layer: every chart and map of the project, defined once as an Altair spec.
+
+Why one layer: the offline run report, the batch report and the workshop app show the same
+charts. Each is a function here that takes results tables (`RunResults` frames, or many runs'
+frames summarised to a median and a 90% band) and returns an Altair chart. The app draws that
+chart interactively (Solara's FigureAltair); the reports call `to_svg`, which renders it with
+vl-convert to a static SVG: no JavaScript and no network in the report. So report and app
+cannot disagree.
+
+Conventions:
+* data go in as tidy frames: one row per mark, with a ready-made `tip` text column that is
+  both the hover tooltip in the app and, in the SVG, a `<title>` on the mark (browsers show
+  it on hover): the exact value is always one mouse move away;
+* colours are the caller's or `PALETTE` (Okabe-Ito, safe for the common colour blindness);
+* texts (titles, axis names, legend entries) are arguments, so the app can pass Dutch ones;
+* a missing value (NaN) is left out: no point, no bar, never drawn as zero.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections.abc import Sequence
+from functools import cache
+from html import escape
+from pathlib import Path
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+# Okabe & Ito (2008): distinguishable for the common forms of colour blindness.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+           "#000000")
+MUTED = "#666666"
+FONT = "sans-serif"
+SMALL_AREA = "#d4d4d4"  # areas that do not count (too few dwellings): neutral grey
+CONTEXT_FILL, CONTEXT_STROKE = "#ececec", "#fbfbfb"
+CONFIG = {
+    "font": FONT,
+    "view": {"stroke": None},
+    "axis": {"labelColor": MUTED, "titleColor": MUTED, "gridColor": "#e6e6e6",
+             "domainColor": "#888888", "tickColor": "#888888", "titleFontWeight": "normal",
+             "labelFontSize": 11, "titleFontSize": 12},
+    "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "top", "title": None,
+               "symbolStrokeWidth": 2.5, "labelLimit": 400, "columnPadding": 16},
+    "title": {"fontSize": 14, "anchor": "start", "offset": 10},
+}
+STROKE_DASH = {"solid": [1, 0], "dashed": [7, 4], "dotted": [2, 3]}
+
+
+# --- rendering --------------------------------------------------------------------------------
+def spec(chart: alt.TopLevelMixin) -> dict:
+    """The chart as a Vega-Lite dict with the shared look (what the app and vl-convert take)."""
+    out = chart.to_dict(validate=False)  # validated by Vega-Lite itself, 3x faster
+    out["config"] = {**CONFIG, **out.get("config", {})}
+    out.setdefault("datasets", {}).update(chart.__dict__.get(_DATASETS, {}))
+    return out
+
+
+_DATASETS = "_named_datasets"
+
+
+def _with_datasets(chart: alt.TopLevelMixin, **datasets: list) -> alt.TopLevelMixin:
+    """Attach large inline data (map geometry) that marks refer to as `alt.NamedData(name)`:
+    `spec` adds it to the finished dict, so Altair does not copy and check every vertex
+    (that made a map 0.5 s slower to build)."""
+    object.__setattr__(chart, _DATASETS, datasets)  # past SchemaBase's own __setattr__
+    return chart
+
+
+_MARK_WITH_LABEL = re.compile(
+    r'<(path|rect|circle|line|symbol|shape)([^<>]*?) aria-label="([^"]*)"([^<>]*?)/>')
+
+
+def to_svg(chart: alt.TopLevelMixin, css_class: str = "chart") -> str:
+    """A static SVG of the chart for an offline HTML page.
+
+    vl-convert renders with the same Vega the app uses. Its SVG names every mark in an
+    `aria-label` (our `tip`); here that becomes a `<title>` child, which browsers show on
+    hover. The namespace URLs are dropped (inline SVG in HTML5 needs none, and the page
+    stays free of any URL) and the root gets `css_class` so the page can scale it.
+    """
+    import vl_convert
+
+    text = vl_convert.vegalite_to_svg(spec(chart), allowed_base_urls=[])
+    text = _MARK_WITH_LABEL.sub(lambda m: f"<{m[1]}{m[2]}{m[4]}><title>{m[3]}</title></{m[1]}>",
+                                text)
+    text = re.sub(r'\s+xmlns(:xlink)?="[^"]*"', "", text, count=2)
+    text = _LONG_NUMBER_IN_TAG.sub(lambda tag: _LONG_NUMBER.sub(_round, tag[0]), text)
+    return _stable_ids(text.replace('class="marks"', f'class="{escape(css_class)}"', 1))
+
+
+_LONG_NUMBER_IN_TAG = re.compile(r"<[^<>]*\d\.\d{3,}[^<>]*>")
+_LONG_NUMBER = re.compile(r"\d+\.\d{3,}")
+
+
+def _round(number: re.Match) -> str:
+    """Coordinates to 1/100 pixel: enough for any screen, a smaller file, and the same
+    page for a run read back from its CSVs (8 digits) as for the live run."""
+    return f"{float(number[0]):.2f}".rstrip("0").rstrip(".")
+
+
+def _stable_ids(svg: str) -> str:
+    """Vega numbers its clip paths by a counter that runs on through the process, so the
+    same chart would get new ids each time: name them by the chart's content instead (the
+    same chart, the same page; different charts on one page never share an id)."""
+    ids = list(dict.fromkeys(re.findall(r' id="(clip\d+)"', svg)))
+    if not ids:
+        return svg
+    marked = re.sub(r"\b(clip\d+)\b", lambda m: f"@{ids.index(m[1])}@" if m[1] in ids
+                    else m[1], svg)
+    digest = hashlib.sha1(marked.encode()).hexdigest()[:8]
+    return re.sub(r"@(\d+)@", lambda m: f"clip-{digest}-{m[1]}", marked)
+
+
+def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
+    """The chart as a PNG image (for 'export as picture' in the app), rendered offline."""
+    import vl_convert
+
+    return vl_convert.vegalite_to_png(spec(chart), scale=scale, allowed_base_urls=[])
+
+
+# --- summarising runs ---------------------------------------------------------------------------
+def summarise_runs(frames: Sequence[pd.DataFrame], columns: Sequence[str],
+                   by: Sequence[str] = ("year",), band: float = 0.90) -> pd.DataFrame:
+    """Median and a central `band` (default 90%: 5th to 95th percentile) of `columns` over
+    runs (one frame per seed, same rows), as a long frame: `by` columns, `series` (the
+    column name), `value` (median), `low`, `high`, `runs`."""
+    both = pd.concat([f[[*by, *columns]] for f in frames], ignore_index=True)
+    q = (1 - band) / 2
+    grouped = both.groupby(list(by), sort=True)[list(columns)]
+    parts = {"value": grouped.median(), "low": grouped.quantile(q),
+             "high": grouped.quantile(1 - q)}
+    long = pd.concat({k: v.stack(future_stack=True) for k, v in parts.items()}, axis=1)
+    long.index.names = [*by, "series"]
+    long["runs"] = len(frames)
+    return long.reset_index()
+
+
+# --- time series --------------------------------------------------------------------------------
+def long_series(frame: pd.DataFrame, columns: dict[str, str], x: str = "year") -> pd.DataFrame:
+    """`frame[x]` and the given columns as a long frame: x, `series` (the label given in
+    `columns`: column name -> legend label), `value`."""
+    long = frame[[x, *columns]].melt(id_vars=x, var_name="series", value_name="value")
+    long["series"] = long["series"].map(columns)
+    return long
+
+
+def time_chart(data: pd.DataFrame, *, title: str, y_title: str, colours: dict[str, str],
+               y_format: str = ".2f", tip_format: str | None = None,
+               dashes: dict[str, str] | None = None, x_title: str = "year",
+               zero: bool = False, min_span: float = 0.0, note: str = "",
+               width: int = 430, height: int = 210) -> alt.LayerChart:
+    """Lines over years, one per `series` (a long frame: year, series, value; optional `low`
+    and `high` draw a shaded band, e.g. the 90% band over seeds, around the line).
+
+    `colours` fixes the order and colour of the series; `dashes` (series -> 'solid' | 'dashed'
+    | 'dotted') tells lines apart without colour; `min_span` keeps the axis from zooming into
+    noise; `note` is written in the plot (say, 'only 2024 was simulated').
+    """
+    data = data[data["series"].isin(colours)].copy()
+    fmt = tip_format or y_format
+    has_band = {"low", "high"} <= set(data.columns)
+    data["tip"] = [f"{int(y)}, {s}: {_fmt(v, fmt)}" + (
+        f" (90% of runs {_fmt(lo, fmt)} to {_fmt(hi, fmt)})" if has_band else "")
+        for y, s, v, lo, hi in zip(data["year"], data["series"], data["value"],
+                                   data.get("low", data["value"]), data.get("high",
+                                                                            data["value"]),
+                                   strict=True)]
+    data = data[np.isfinite(data["value"].astype(float))]
+    names = list(colours)
+    colour = alt.Color("series:N", scale=alt.Scale(domain=names, range=list(colours.values())),
+                       legend=alt.Legend(title=None, symbolType="stroke")
+                       if len(names) > 1 else None)
+    dash_map = {n: STROKE_DASH[(dashes or {}).get(n, "solid")] for n in names}
+    y_domain = _domain(data, zero, min_span)
+    x = alt.X("year:Q", title=x_title, axis=alt.Axis(format="d", tickMinStep=1, grid=False),
+              scale=alt.Scale(nice=False, zero=False, padding=8))
+    y_scale = alt.Scale(domain=y_domain, zero=zero, nice=True)
+    y = alt.Y("value:Q", title=y_title, axis=alt.Axis(format=y_format, tickCount=6),
+              scale=y_scale)
+    base = alt.Chart(data)
+    layers = []
+    if has_band:
+        layers.append(base.mark_area(opacity=0.22, aria=False).encode(
+            x=x, y=alt.Y("low:Q", scale=y_scale, title=y_title), y2="high:Q", color=colour))
+    layers.append(base.mark_line(strokeWidth=2.2, aria=False).encode(
+        x=x, y=y, color=colour,
+        strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=names,
+                                                               range=list(dash_map.values())),
+                                  legend=None)))
+    layers.append(base.mark_point(filled=True, size=28, opacity=1).encode(
+        x=x, y=y, color=colour, tooltip=alt.Tooltip("tip:N", title=None),
+        description="tip:N"))
+    if note:
+        layers.append(alt.Chart(pd.DataFrame({"note": [note]})).mark_text(
+            fontStyle="italic", color=MUTED, fontSize=12, align="center", dy=-height / 2 + 14,
+            aria=False).encode(text="note:N"))
+    return alt.layer(*layers).properties(title=title, width=width, height=height)
+
+
+def _domain(data: pd.DataFrame, zero: bool, min_span: float) -> list[float] | alt.UndefinedType:
+    """The y range of values (and bands), widened to `min_span` around its middle so that
+    sampling noise does not fill the whole height; never below zero for positive data."""
+    cols = [c for c in ("value", "low", "high") if c in data.columns]
+    vals = data[cols].to_numpy(float).ravel()
+    vals = vals[np.isfinite(vals)]
+    if vals.size == 0:
+        return alt.Undefined
+    lo, hi = float(vals.min()), float(vals.max())
+    if hi - lo < min_span:
+        mid = (hi + lo) / 2
+        lo, hi = mid - min_span / 2, mid + min_span / 2
+        if vals.min() >= 0 and lo < 0:
+            lo, hi = 0.0, hi - lo
+    if zero:
+        lo, hi = min(lo, 0.0), max(hi, 0.0)
+    if hi == lo:
+        return alt.Undefined
+    return [lo, hi]
+
+
+def _fmt(v, fmt: str) -> str:
+    """A value in a d3-style format ('.1%', ',.0f', '.3f') done in Python, for tips."""
+    if v is None or not math.isfinite(float(v)):
+        return "–"
+    return format(float(v), fmt.replace("~", ""))
+
+
+# --- bars ----------------------------------------------------------------------------------------
+def bar_chart(data: pd.DataFrame, *, title: str, y_title: str, colours: dict[str, str],
+              categories: Sequence[str], y_format: str = ",.0f", show_values: bool = True,
+              width: int = 820, height: int = 230) -> alt.LayerChart:
+    """Grouped bars: per `category` (x, in the given order; '\\n' wraps a label) one bar per
+    `series` (a long frame: category, series, value), labelled with its value."""
+    data = data[data["series"].isin(colours)].copy()
+    data["tip"] = [f"{s}, {' '.join(str(c).split())}: {_fmt(v, y_format)}"
+                   for s, c, v in zip(data["series"], data["category"], data["value"],
+                                      strict=True)]
+    data["label"] = [_fmt(v, y_format) for v in data["value"]]
+    data = data[np.isfinite(data["value"].astype(float))]
+    names = list(colours)
+    x = alt.X("category:N", sort=list(categories), title=None,
+              axis=alt.Axis(labelAngle=0, labelExpr="split(datum.label, '\\n')",
+                            labelColor="#222222", labelFontSize=12))
+    offset = alt.XOffset("series:N", sort=names)
+    colour = alt.Color("series:N", scale=alt.Scale(domain=names, range=list(colours.values())),
+                       legend=alt.Legend(title=None, symbolType="square"))
+    y = alt.Y("value:Q", title=y_title, axis=alt.Axis(format=y_format, tickCount=6))
+    base = alt.Chart(data).encode(x=x, xOffset=offset)
+    layers = [base.mark_bar().encode(y=y, color=colour, tooltip=alt.Tooltip("tip:N", title=None),
+                                     description="tip:N")]
+    if show_values:
+        layers.append(base.mark_text(dy=-6, fontSize=11, color="#222222", aria=False).encode(
+            y=y, text="label:N"))
+    return alt.layer(*layers).properties(title=title, width=width, height=height)
+
+
+# --- maps ----------------------------------------------------------------------------------------
+@cache
+def _geojson(path: str) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def features(path: str | Path) -> list[dict]:
+    """The features of a GeoJSON file (cached), rings wound as d3 wants them (outer rings
+    clockwise): a counter-clockwise ring would fill the whole globe around the map."""
+    return [_oriented(f) for f in _geojson(str(path)).get("features", [])]
+
+
+def _oriented(feature: dict) -> dict:
+    geom = feature.get("geometry") or {}
+    polys = {"Polygon": [geom.get("coordinates", [])],
+             "MultiPolygon": geom.get("coordinates", [])}.get(geom.get("type"), [])
+    fixed = [[_wind(ring, clockwise=(i == 0)) for i, ring in enumerate(poly)] for poly in polys]
+    out = dict(feature)
+    out["properties"] = dict(feature.get("properties") or {})
+    out["geometry"] = ({"type": "Polygon", "coordinates": fixed[0]} if geom.get("type") ==
+                       "Polygon" else {"type": "MultiPolygon", "coordinates": fixed})
+    return out
+
+
+def _wind(ring: list, clockwise: bool) -> list:
+    pts = np.asarray(ring, dtype=float)
+    area = float((pts[:-1, 0] * pts[1:, 1] - pts[1:, 0] * pts[:-1, 1]).sum()) / 2
+    return ring if (area < 0) == clockwise else ring[::-1]
+
+
+def _largest_ring(feature: dict) -> np.ndarray:
+    geom = feature["geometry"]
+    polys = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
+    return max((np.asarray(p[0], dtype=float) for p in polys), key=lambda r: abs(_area(r)))
+
+
+def _area(r: np.ndarray) -> float:
+    return float((r[:-1, 0] * r[1:, 1] - r[1:, 0] * r[:-1, 1]).sum()) / 2
+
+
+def label_point(feature: dict) -> tuple[float, float]:
+    """Where a label goes: the area centroid (lon, lat) of the feature's largest ring."""
+    r = _largest_ring(feature)
+    x, y = r[:, 0], r[:, 1]
+    cross = x[:-1] * y[1:] - x[1:] * y[:-1]
+    a = cross.sum() / 2
+    if abs(a) < 1e-12:
+        return float(x.mean()), float(y.mean())
+    return (float(((x[:-1] + x[1:]) * cross).sum() / (6 * a)),
+            float(((y[:-1] + y[1:]) * cross).sum() / (6 * a)))
+
+
+def frame_of(feats: Sequence[dict], pad: float = 0.07) -> dict:
+    """A rectangle around `feats` with a margin of `pad` on each side: the map frame (the
+    neighbours are clipped to it, so the city fills the map)."""
+    pts = np.concatenate([np.asarray(ring, dtype=float).reshape(-1, 2)
+                          for f in feats for ring in _rings(f)])
+    (w, s), (e, n) = pts.min(0), pts.max(0)
+    dx, dy = (e - w) * pad, (n - s) * pad
+    w, e, s, n = w - dx, e + dx, s - dy, n + dy
+    ring = [[w, s], [w, n], [e, n], [e, s], [w, s]]  # clockwise
+    return {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon",
+                                                             "coordinates": [ring]}}
+
+
+def _rings(feature: dict) -> list:
+    geom = feature["geometry"]
+    polys = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
+    return [ring for p in polys for ring in p]
+
+
+def choropleth(areas: Sequence[dict], values: pd.DataFrame, *, title: str,
+               legend: Sequence[tuple[str, str, str]], context: Sequence[dict] = (),
+               context_labels: pd.DataFrame | None = None, width: int = 400,
+               name: str = "areas") -> alt.LayerChart:
+    """A map of `areas` (GeoJSON features with a `code` property) coloured per area.
+
+    `values` has one row per area: `code`, `colour` (a key of `legend`), `tip` (hover text)
+    and optionally `label` (printed in the area). `legend` lists (key, colour, text) in
+    order: the colour scale is categorical, so classes and the 21-51% band keep their colour
+    between runs and years. `context` features (the neighbours)
+    are drawn in light grey under the map and named by `context_labels` (lon, lat, text).
+    The marks of the areas are named `name` (the SVG group `<name>_marks`).
+    """
+    frame = frame_of(areas)
+    lon = [c for ring in _rings(frame) for c, _ in ring]
+    lat = [c for ring in _rings(frame) for _, c in ring]
+    aspect = (max(lat) - min(lat)) / ((max(lon) - min(lon)) * math.cos(math.radians(
+        (max(lat) + min(lat)) / 2)))
+    height = round(width * aspect)
+    projection = {"type": "mercator", "fit": frame}
+    table = values.set_index("code")
+    rows = []
+    for f in areas:
+        code = str(f["properties"].get("code", f.get("id", "")))
+        if code not in table.index:
+            continue
+        row = table.loc[code]
+        rows.append({"type": "Feature", "geometry": f["geometry"],
+                     "properties": {"code": code, "name": f["properties"].get("name", ""),
+                                    "colour": str(row["colour"]), "tip": str(row["tip"])}})
+    keys = [k for k, _, _ in legend]
+    colours = [c for _, c, _ in legend]
+    texts = [t for _, _, t in legend]
+    layers = []
+    if context:
+        layers.append(alt.Chart(alt.NamedData(name="context"), name="context").mark_geoshape(
+            fill=CONTEXT_FILL, stroke=CONTEXT_STROKE, strokeWidth=0.8, clip=True).encode(
+            tooltip=alt.Tooltip("properties.tip:N", title=None),
+            description="properties.tip:N"))
+    if context_labels is not None and len(context_labels):
+        layers.append(alt.Chart(context_labels).mark_text(
+            fontSize=11, color="#9a9a9a", clip=True, aria=False).encode(
+            longitude="lon:Q", latitude="lat:Q", text="text:N"))
+    layers.append(alt.Chart(alt.NamedData(name=name), name=name).mark_geoshape(
+        stroke="#ffffff", strokeWidth=1.2).encode(
+        color=alt.Color("properties.colour:N", scale=alt.Scale(domain=keys, range=colours),
+                        legend=alt.Legend(title=None, orient="bottom", direction="vertical",
+                                          symbolType="square", labelExpr=_label_expr(keys,
+                                                                                     texts))),
+        tooltip=alt.Tooltip("properties.tip:N", title=None),
+        description="properties.tip:N"))
+    if "label" in values.columns:
+        labels = [{"lon": p[0], "lat": p[1], "label": str(table.loc[r["properties"]["code"],
+                                                                     "label"])}
+                  for r in rows for p in [label_point(r)]]
+        labels = [x for x in labels if x["label"]]
+        if labels:
+            layers.append(alt.Chart(pd.DataFrame(labels)).mark_text(
+                fontSize=10.5, fontWeight="bold", color="#222222", stroke="#ffffff",
+                strokeWidth=3, strokeOpacity=0.85, strokeJoin="round", aria=False).encode(
+                longitude="lon:Q", latitude="lat:Q", text="label:N"))
+            layers.append(alt.Chart(pd.DataFrame(labels)).mark_text(
+                fontSize=10.5, fontWeight="bold", color="#222222", aria=False).encode(
+                longitude="lon:Q", latitude="lat:Q", text="label:N"))
+    chart = alt.layer(*layers).project(**projection).properties(
+        title=title, width=width, height=height).configure_view(stroke="#cfd4da",
+                                                                fill="#fbfbfb")
+    return _with_datasets(chart, **{name: rows, "context": list(context)})
+
+
+def _label_expr(keys: Sequence[str], texts: Sequence[str]) -> str:
+    """A Vega expression that shows each legend key as its text."""
+    pairs = ", ".join(f"{json.dumps(k)}: {json.dumps(t)}" for k, t in zip(keys, texts,
+                                                                            strict=True))
+    return f"({{{pairs}}})[datum.label] || datum.label"
+
+
+def group_labels(context: Sequence[dict], groups: dict[str, str], avoid: Sequence[dict],
+                 width_px: float = 400, font_px: float = 11) -> pd.DataFrame:
+    """Names of the neighbouring municipalities and where to print them (lon, lat, text),
+    so a reader can find their way ('Kerkrade is to the south-east'). Each name goes where
+    its land is visible in the map frame and its text stays clear of the city (`avoid`); a
+    name with no such place is left out. `groups`: context code -> group name."""
+    frame = _rings(frame_of(avoid))[0]
+    lon0, lat0 = min(p[0] for p in frame), max(p[1] for p in frame)
+    k = math.cos(math.radians(sum(p[1] for p in frame) / len(frame)))
+    span_x = (max(p[0] for p in frame) - lon0) * k
+    px = width_px / span_x  # pixels per (cos-scaled) degree
+
+    def to_px(ring):
+        r = np.asarray(ring, dtype=float)
+        return np.column_stack([(r[:, 0] - lon0) * k * px, (lat0 - r[:, 1]) * px])
+
+    map_w = width_px
+    map_h = (lat0 - min(p[1] for p in frame)) * px
+    city = [to_px(r) for f in avoid for r in _rings(f)]
+    gx, gy = np.meshgrid(np.arange(8, map_w - 8, 12.0), np.arange(20, map_h - 8, 12.0))
+    grid = np.column_stack([gx.ravel(), gy.ravel()])
+    by_name: dict[str, list[np.ndarray]] = {}
+    for f in context:
+        name = groups.get(str(f["properties"].get("code", "")))
+        if name:
+            by_name.setdefault(name, []).extend(to_px(r) for r in _rings(f))
+    out = []
+    for name, own in by_name.items():
+        half = len(name) * (font_px * 0.72 + 1) / 2 + 4  # capitals, letter-spaced
+        ok = np.zeros(len(grid), dtype=bool)
+        for r in own:
+            ok |= _inside(grid, r)
+        ok &= (grid[:, 0] > half) & (grid[:, 0] < map_w - half)
+        cand = grid[ok]
+        if cand.size == 0:
+            continue
+        offsets = np.array([(dx * half, dy) for dx in (-1, -0.5, 0, 0.5, 1) for dy in (-4, 4)])
+        samples = (cand[:, None, :] + offsets[None]).reshape(-1, 2)
+        hit = np.zeros(len(samples), dtype=bool)
+        for r in city:
+            hit |= _inside(samples, r)
+        cand = cand[~hit.reshape(len(cand), -1).any(axis=1)]
+        if cand.size == 0:
+            continue
+        samples = (cand[:, None, :] + offsets[None]).reshape(-1, 2)
+        gap = _distance_to_edges(samples, city).reshape(len(cand), -1).min(axis=1)
+        if gap.max() < 6:
+            continue
+        centre = cand.mean(axis=0)
+        score = np.minimum(gap, 30) - 0.02 * np.sqrt(((cand - centre) ** 2).sum(1))
+        x, y = cand[int(np.argmax(score))]
+        out.append({"lon": lon0 + x / px / k, "lat": lat0 - y / px, "text": name.upper()})
+    return pd.DataFrame(out, columns=["lon", "lat", "text"])
+
+
+def _inside(points: np.ndarray, ring: np.ndarray) -> np.ndarray:
+    """Which points lie inside a closed ring (even-odd ray casting, vectorised)."""
+    x, y = points[:, 0:1], points[:, 1:2]
+    x1, y1 = ring[:-1, 0], ring[:-1, 1]
+    x2, y2 = ring[1:, 0], ring[1:, 1]
+    crosses = (y1 > y) != (y2 > y)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x_at = x1 + (y - y1) * (x2 - x1) / (y2 - y1)
+    return (crosses & (x < x_at)).sum(axis=1) % 2 == 1
+
+
+def _distance_to_edges(points: np.ndarray, rings: list[np.ndarray]) -> np.ndarray:
+    """Distance of each point to the nearest edge of any ring."""
+    a = np.concatenate([r[:-1] for r in rings])
+    b = np.concatenate([r[1:] for r in rings])
+    ab = b - a
+    length2 = np.maximum((ab ** 2).sum(1), 1e-12)
+    t = np.clip(((points[:, None, :] - a[None]) * ab[None]).sum(-1) / length2, 0, 1)
+    nearest = a[None] + t[..., None] * ab[None]
+    return np.sqrt(((points[:, None, :] - nearest) ** 2).sum(-1)).min(axis=1)
