@@ -2,7 +2,7 @@
 
     python -m experiments.prices [--seeds 10] [--scale 1.0] [--write docs/ODD.md]
 
-Runs every built-in scenario for seeds 1..N to 2050 and prints two markdown tables:
+Runs every built-in scenario for seeds 1..N to 2050 and prints three markdown tables:
 
 1. the real-estate value per scenario: the stock's total WOZ value in 2024 and 2050 (2024
    euros), its change, the change of the dwellings that stood in 2024 alone (what prices did,
@@ -10,7 +10,9 @@ Runs every built-in scenario for seeds 1..N to 2050 and prints two markdown tabl
    scenario (real-estate benefit 2024-2050): base lags the growth scenarios;
 2. under `base`, per wijk of 100+ dwellings: the rise of its vacancy rate 2024-2050 and the
    change of its mean real WOZ value, wijken sorted by vacancy rise, with the quarter whose
-   vacancy rises most marked, and the Spearman correlation of the two over all wijken.
+   vacancy rises most marked, and the Spearman correlation of the two over all wijken;
+3. the change of segregation 2024-2050 under base and economic-asml with moving prices and
+   with static ones (every price effect 0): what prices do to the sorting.
 
 Means over the seeds; ranges (min..max over seeds) where quoted. `--write FILE` replaces the
 block between `<!-- prices:start -->` and `<!-- prices:end -->` in FILE with the tables, so
@@ -37,10 +39,31 @@ SCENARIO_ORDER = ("base", "migration", "economic-workers", "economic-brightlands
                   "economic-asml")
 
 
-def run_one(scenario: str, seed: int, scale: float) -> SortingModel:
-    model = SortingModel(rng=seed, scenario_name=scenario, scale=scale)
+# Prices that never move: every effect off (the model before prices responded).
+STATIC = {"price_vacancy_effect": 0.0, "price_status_effect": 0.0,
+          "price_liveability_effect": 0.0, "price_pressure_effect": 0.0}
+SORTING_SCENARIOS = ("base", "economic-asml")
+
+
+def run_one(scenario: str, seed: int, scale: float, **overrides) -> SortingModel:
+    model = SortingModel(rng=seed, scenario_name=scenario, scale=scale, **overrides)
     model.run_until_year(2050)
     return model
+
+
+def sorting_table(seeds: int, scale: float, moving: dict[str, list[SortingModel]]) -> str:
+    """Change of segregation 2024-2050 with moving prices and with static ones."""
+    lines = ["| scenario | prices | change in D, wijken | change in H, wijken | "
+             "change in D, buurten |", "|---|---|---|---|---|"]
+    for name in SORTING_SCENARIOS:
+        for label, runs in (("moving", moving[name]),
+                            ("static", [run_one(name, seed, scale, **STATIC).city_frame()
+                                        for seed in range(1, seeds + 1)])):
+            change = {col: np.mean([r[col].iloc[-1] - r[col].iloc[0] for r in runs])
+                      for col in ("dissimilarity", "theil_h", "dissimilarity_buurt")}
+            lines.append(f"| `{name}` | {label} | {change['dissimilarity']:+.3f} | "
+                         f"{change['theil_h']:+.3f} | {change['dissimilarity_buurt']:+.3f} |")
+    return "\n".join(lines)
 
 
 def value_figures(model: SortingModel) -> dict:
@@ -130,6 +153,7 @@ def wijk_table(frames: list[pd.DataFrame]) -> tuple[str, dict]:
 def report(seeds: int, scale: float) -> str:
     values: dict[str, list[dict]] = {}
     base_wijken: list[pd.DataFrame] = []
+    moving: dict[str, list[pd.DataFrame]] = {name: [] for name in SORTING_SCENARIOS}
     names = [n for n in SCENARIO_ORDER if n in builtin_names()]
     for name in names:
         values[name] = []
@@ -138,6 +162,8 @@ def report(seeds: int, scale: float) -> str:
             values[name].append(value_figures(model))
             if name == "base":
                 base_wijken.append(wijk_figures(model))
+            if name in moving:
+                moving[name].append(model.city_frame())
             print(f"  {name} seed {seed} done", file=sys.stderr)
     table, s = wijk_table(base_wijken)
     base = pd.DataFrame(values["base"])["value_2050"].to_numpy()
@@ -162,7 +188,10 @@ def report(seeds: int, scale: float) -> str:
               f"{_pct(s['rest_change'])}; in every seed at least {s['top_falls_min']} of these "
               f"{s['top']} fall. Spearman correlation of vacancy rise and WOZ change over "
               f"the wijken: {s['spearman']:.2f} ({s['spearman_min']:.2f}.."
-              f"{s['spearman_max']:.2f} over seeds).", "", table]
+              f"{s['spearman_max']:.2f} over seeds).", "", table, "",
+              "**Sorting with moving and with static prices** (all four price effects 0). "
+              "Changes 2024-2050, means over the seeds:", "",
+              sorting_table(seeds, scale, moving)]
     return "\n".join(lines) + "\n"
 
 

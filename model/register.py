@@ -290,8 +290,9 @@ _add("liveability_adjustment", 0.3, float, "share per year", "liveability", "Ass
      low=0.0, high=1.0)
 
 # --- prices (model/phases/prices.py) ----------------------------------------------------------
-_PRICE_SOURCE = ("Assumption (no Heerlen estimate found); order of magnitude of hedonic and "
-                 "shrinking-region studies, see docs/ODD.md 7.8")
+_PRICE_SOURCE = ("Assumption (no Heerlen estimate found): strength set so prices respond "
+                 "visibly but within the bounds; only directions are tested (docs/ODD.md "
+                 "7.5a)")
 _add("price_adjustment", 0.3, float, "share of the gap per year", "prices",
      "Assumption: WOZ values follow sales with a lag of a few years",
      "How far each buurt's price index moves toward its target in a year.",

@@ -203,8 +203,9 @@ class YearFlows:
     # Allocation rules of levers (model/allocation.py): per lever, the (row, uid) of each
     # household a rule refused this year; and lettings under target-group regulation.
     refused: dict = field(default_factory=dict)
-    # Bids and lettings of market-priced dwellings per buurt (model/phases/prices.py).
-    market_bids: np.ndarray | None = None
-    market_lettings: np.ndarray | None = None
+    # The dwellings bid for and let in each pass of the market (arrays of rows), which the
+    # prices phase counts per buurt (model/phases/prices.py).
+    bid_dwellings: list = field(default_factory=list)
+    let_dwellings: list = field(default_factory=list)
     regulated_lettings: int = 0
     regulated_lettings_in_group: int = 0

@@ -36,7 +36,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from model import allocation, rules, stock
-from model.phases import prices
 from model.categories import IncomeClass, Owner
 from model.categories import Segment as S
 from model.fit import FIT
@@ -164,9 +163,11 @@ class _Offer:
         owned = segment >= S.OWN_1
         private = (segment == S.PRIVATE_CHEAP) | (segment == S.PRIVATE_FREE)
         self.rooms = d.rooms[rows].astype(np.float32)
-        # A vacancy asks today's price; a sitting household pays what it agreed on moving in.
-        cost = d.cost[rows] if home_types is not None else d.asking_cost(rows, p.owner_cost_rate)
-        self.yearly_cost = cost.astype(np.float32)
+        # A vacancy asks today's price (as Dwellings.asking_cost, from the columns at hand);
+        # a sitting household pays what it agreed on moving in.
+        self.yearly_cost = (np.where(owned, woz * np.float32(p.owner_cost_rate),
+                                     rent * np.float32(12.0)) if self.allocation
+                            else d.cost[rows].astype(np.float32))
         # Lowest income a private landlord accepts; highest-priced home a mortgage reaches.
         self.income_needed = np.where(private, rent * np.float32(12.0 * p.landlord_income_multiple),
                                       np.float32(0.0))
@@ -340,7 +341,8 @@ def clear(model, ch: Choosers) -> int:
             free = d.occupant[targets] == VACANT
             winners, homes = _resolve_bids(model, ctx, idx[cand[free]], targets[free],
                                            lever_rules, market)
-            prices.count_bids(model, targets[free], homes)
+            model.flows.bid_dwellings.append(targets[free])  # demand, read by the prices
+            model.flows.let_dwellings.append(homes)
             _move_in(model, ch, winners, homes)
             moved.append((winners, homes))
             active[winners] = False

@@ -40,7 +40,8 @@ What follows from the index:
 Sitting households do not pay more when their home is revalued: the housing cost a household
 pays (`Dwellings.cost`) is set when it moves in, from the asking price then (a mortgage taken,
 a rent agreed), and changes afterwards only by the regulated yearly rent change. Prices set
-what a vacancy asks (`Dwellings.asking_cost`).
+what a vacancy asks (`Dwellings.asking_cost`, which the market reads for every vacancy it
+offers).
 """
 
 from dataclasses import dataclass
@@ -72,18 +73,21 @@ class PriceState:
         return np.exp(self.log_index)
 
 
-def blended_vacancy(model) -> np.ndarray:
-    """Share of dwellings vacant per buurt, half the buurt's own and half its wijk's."""
+def blended_vacancy(model, buurt: np.ndarray | None = None,
+                    vacant: np.ndarray | None = None) -> np.ndarray:
+    """Share of dwellings vacant per buurt, half the buurt's own and half its wijk's.
+    `buurt` and `vacant` (per living dwelling, in row order) may be passed if at hand."""
     city, d = model.city, model.dwellings
-    rows = d.rows()
-    buurt = d.buurt[rows]
+    if buurt is None:
+        rows = d.rows()
+        buurt, vacant = d.buurt[rows].astype(np.intp), d.occupant[rows] == VACANT
     n_b = city.n_buurten
     stock = np.bincount(buurt, minlength=n_b).astype(float)
-    vacant = np.bincount(buurt, weights=d.occupant[rows] == VACANT, minlength=n_b)
+    empty = np.bincount(buurt[vacant], minlength=n_b).astype(float)
     wijk_stock = np.bincount(city.buurt_wijk, weights=stock, minlength=city.n_wijken)
-    wijk_vacant = np.bincount(city.buurt_wijk, weights=vacant, minlength=city.n_wijken)
-    own = vacant / np.maximum(stock, 1.0)
-    wijk = (wijk_vacant / np.maximum(wijk_stock, 1.0))[city.buurt_wijk]
+    wijk_empty = np.bincount(city.buurt_wijk, weights=empty, minlength=city.n_wijken)
+    own = empty / np.maximum(stock, 1.0)
+    wijk = (wijk_empty / np.maximum(wijk_stock, 1.0))[city.buurt_wijk]
     return 0.5 * own + 0.5 * wijk
 
 
@@ -97,35 +101,32 @@ def initial(model) -> PriceState:
                       liveability0=np.array(model.liveability, dtype=float))
 
 
-def count_bids(model, bid_dwellings: np.ndarray, let_dwellings: np.ndarray) -> None:
-    """Called by the market after each pass of bids: the dwellings bid for and those let.
-    Only market-priced dwellings count (social lettings go by rules, not by price)."""
-    flows, d = model.flows, model.dwellings
-    n_b = model.city.n_buurten
-    if flows.market_bids is None:
-        flows.market_bids = np.zeros(n_b)
-        flows.market_lettings = np.zeros(n_b)
-    for dwellings, counter in ((bid_dwellings, flows.market_bids),
-                               (let_dwellings, flows.market_lettings)):
-        if dwellings.size:
-            priced = dwellings[d.segment[dwellings] >= MARKET_PRICED_FROM]
-            counter += np.bincount(d.buurt[priced], minlength=n_b)
+def _count(model, batches: list, n_b: int) -> np.ndarray:
+    """Market-priced dwellings per buurt among the rows in `batches` (social lettings go by
+    rules, not by price)."""
+    if not batches:
+        return np.zeros(n_b)
+    d = model.dwellings
+    rows = np.concatenate(batches)
+    rows = rows[d.segment[rows] >= MARKET_PRICED_FROM]
+    return np.bincount(d.buurt[rows], minlength=n_b).astype(float)
 
 
 def pressure(model) -> np.ndarray:
     """Log bids per letting of market-priced dwellings per buurt this year, minus the city's
-    (0 everywhere in a year without such bids)."""
-    f = model.flows
-    if f.market_bids is None:
-        return np.zeros(model.city.n_buurten)
-    city = np.log((f.market_bids.sum() + 1.0) / (f.market_lettings.sum() + 1.0))
-    return np.log((f.market_bids + 1.0) / (f.market_lettings + 1.0)) - city
+    (0 everywhere in a year without such bids). The market lists the dwellings bid for and
+    let in each pass (`YearFlows.bid_dwellings`, `let_dwellings`)."""
+    n_b, f = model.city.n_buurten, model.flows
+    bids = _count(model, f.bid_dwellings, n_b)
+    lettings = _count(model, f.let_dwellings, n_b)
+    city = np.log((bids.sum() + 1.0) / (lettings.sum() + 1.0))
+    return np.log((bids + 1.0) / (lettings + 1.0)) - city
 
 
-def target_log_index(model) -> np.ndarray:
+def target_log_index(model, vacancy: np.ndarray | None = None) -> np.ndarray:
     """What the buurt's price index tends to this year (ln), within the index bounds."""
     p, s = model.params, model.prices
-    vacancy = blended_vacancy(model)
+    vacancy = blended_vacancy(model) if vacancy is None else vacancy
     if s.vacancy0 is None:  # the first year: where the market leaves the start's vacancy
         s.vacancy0 = vacancy
     target = (-p.price_vacancy_effect * (vacancy - s.vacancy0)
@@ -136,35 +137,44 @@ def target_log_index(model) -> np.ndarray:
 
 
 def run(model) -> None:
-    """Move each buurt's index toward its target and revalue the stock."""
+    """Move each buurt's index toward its target and revalue the stock. Vectorised over the
+    table's rows as contiguous slices (no gathers): rows of removed dwellings are revalued
+    too, harmlessly, since a reused row is reset."""
     p, s, d = model.params, model.prices, model.dwellings
-    step = p.price_adjustment * (target_log_index(model) - s.log_index)
-    step = np.clip(step, -p.price_max_change, p.price_max_change)
+    n = d.n_rows
+    alive = d.alive[:n]
+    buurt = d.buurt[:n].astype(np.intp)
+    vacant = alive & (d.occupant[:n] == VACANT)
+    target = target_log_index(model, blended_vacancy(model, buurt[alive], vacant[alive]))
+    step = np.clip(p.price_adjustment * (target - s.log_index), -p.price_max_change,
+                   p.price_max_change)
     s.log_index = s.log_index + step
-    rows = d.rows()
-    rows = rows[d.built[rows] != model.year]  # this year's new dwellings enter at their price
-    factor = np.exp(step)[d.buurt[rows]]
-    d.woz[rows] *= factor
-    segment = d.segment[rows]
+    factor = np.exp(step)[buurt]
+    factor[d.built[:n] == model.year] = 1.0  # this year's new dwellings enter at their price
+    woz = d.woz[:n]
+    woz *= factor
+    segment = d.segment[:n]
     owned = segment >= OWN_SEGMENT_START
-    d.segment[rows[owned]] = OWN_SEGMENT_START + rules.woz_class(d.woz[rows[owned]])
-    free = rows[segment == S.PRIVATE_FREE]
-    d.rent[free] = np.maximum(d.rent[free] * factor[segment == S.PRIVATE_FREE]
-                              ** p.free_rent_price_elasticity, FREE_RENT_FLOOR)
+    segment[owned] = OWN_SEGMENT_START + rules.woz_class(woz[owned])
+    free = segment == S.PRIVATE_FREE
+    rent = d.rent[:n]
+    rent[free] = np.maximum(rent[free] * factor[free] ** p.free_rent_price_elasticity,
+                            FREE_RENT_FLOOR)
     if p.regulated_rent_real_growth:
-        _regulated_rents(model, rows, segment)
-    vacant = rows[d.occupant[rows] == VACANT]
-    d.set_costs(vacant, p.owner_cost_rate)  # a vacancy asks today's price
+        _regulated_rents(model, alive, segment)
 
 
-def _regulated_rents(model, rows: np.ndarray, segment: np.ndarray) -> None:
+def _regulated_rents(model, alive: np.ndarray, segment: np.ndarray) -> None:
     """The yearly rent change the rules allow, for sitting tenants too, within each
     regulated segment's ceiling."""
     d, growth = model.dwellings, model.params.regulated_rent_real_growth
+    n = alive.size
+    rent, cost = d.rent[:n], d.cost[:n]
+    occupied = alive & (d.occupant[:n] != VACANT)
     for seg, ceiling in REGULATED_CEILING.items():
-        these = rows[segment == seg]
-        new = np.minimum(d.rent[these] * (1.0 + growth), ceiling)
-        occupied = these[d.occupant[these] != VACANT]
-        d.cost[occupied] *= (new[d.occupant[these] != VACANT]
-                             / np.maximum(d.rent[occupied], 1e-9))
-        d.rent[these] = new
+        these = alive & (segment == seg)
+        new = np.minimum(rent[these] * (1.0 + growth), ceiling)
+        ratio = np.ones(n)
+        ratio[these] = new / np.maximum(rent[these], 1e-9)
+        cost[occupied] *= ratio[occupied]
+        rent[these] = new
