@@ -33,6 +33,11 @@ MAX_WORKER_DEATHS = 3  # a run whose worker died this often is recorded as faile
 _pinned = False
 
 
+class BackendError(RuntimeError):
+    """The backend cannot run (an unreachable scheduler) or went away mid-batch; the runs
+    saved so far are kept."""
+
+
 def pin_blas_threads() -> None:
     """One BLAS/OpenMP thread in this process, whatever was loaded before (threadpoolctl),
     and for processes started from it (the environment)."""
@@ -191,7 +196,11 @@ class DaskBackend:
         self._cluster = None
         if scheduler:
             self.description = f"Dask scheduler {scheduler}"
-            self._client = Client(scheduler, timeout=connect_timeout)
+            try:
+                self._client = Client(scheduler, timeout=connect_timeout)
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise BackendError(f"--dask-scheduler {scheduler}: no Dask scheduler answered "
+                                   f"within {connect_timeout:g} s ({exc})") from None
         else:
             self._cluster = LocalCluster(n_workers=local_workers, threads_per_worker=1,
                                          processes=True, dashboard_address=None)
@@ -223,10 +232,13 @@ class DaskBackend:
             return []
         out = []
         for future in done:
+            if future.status not in ("finished", "error"):  # cancelled: the scheduler is gone
+                raise BackendError(f"lost the Dask scheduler ({self.description}, run "
+                                   f"{self._inflight[future].run} {future.status})")
             task = self._inflight.pop(future)
             try:
                 out.append((task, future.result()))
-            except Exception as exc:  # KilledWorker, a cancelled future, a lost scheduler
+            except Exception as exc:  # KilledWorker: the run killed its worker again and again
                 out.append((task, RunOutcome(task.run, "failed",
                                              error=f"{type(exc).__name__}: {exc}")))
             future.release()

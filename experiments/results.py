@@ -144,14 +144,7 @@ class RunResults:
              extra_files: dict[str, Callable[[Path], None]] | None = None) -> Path:
         """Write the results folder atomically (see the module docstring); `extra_files`
         maps file names to writers (such as the report) that run inside the same swap."""
-        out_dir = check_out_dir(out_dir)
-        try:
-            out_dir.parent.mkdir(parents=True, exist_ok=True)
-            tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-        except OSError as exc:
-            raise OutputError(f"--out {out_dir}: cannot be made ({exc})") from None
-        tmp.chmod(0o755)
-        try:
+        def write(tmp: Path) -> None:
             for name in FRAMES:
                 getattr(self, name).to_csv(tmp / f"{name}.csv", index=False,
                                            float_format=FLOAT_FORMAT)
@@ -162,22 +155,8 @@ class RunResults:
                                    compression={"method": "gzip", "mtime": 0})
             for name, writer in (extra_files or {}).items():
                 writer(tmp / name)
-            if out_dir.exists():  # an earlier run's folder (checked by check_out_dir): swap
-                old = out_dir.with_name(f".{out_dir.name}.old")
-                shutil.rmtree(old, ignore_errors=True)
-                os.replace(out_dir, old)
-                os.replace(tmp, out_dir)
-                shutil.rmtree(old, ignore_errors=True)
-            else:
-                os.replace(tmp, out_dir)
-        except OSError as exc:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise OutputError(f"--out {out_dir}: writing the results failed ({exc}); "
-                              "nothing was written") from None
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        return out_dir
+
+        return write_folder(out_dir, write)
 
     def files(self) -> list[str]:
         """The files `save` writes, in order (for the run summary)."""
@@ -215,6 +194,37 @@ def _toml_value(value) -> str:
     if isinstance(value, tuple):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     return repr(value)
+
+
+def write_folder(out_dir: str | Path, write: Callable[[Path], None]) -> Path:
+    """Fill a results folder atomically: `write(tmp)` fills a temporary folder beside it,
+    which then replaces `out_dir` (an earlier results folder, checked by check_out_dir, is
+    swapped out); on any error nothing is left behind. The folder must hold a run.json."""
+    out_dir = check_out_dir(out_dir)
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    except OSError as exc:
+        raise OutputError(f"--out {out_dir}: cannot be made ({exc})") from None
+    tmp.chmod(0o755)
+    try:
+        write(tmp)
+        if out_dir.exists():  # an earlier run's folder (checked by check_out_dir): swap
+            old = out_dir.with_name(f".{out_dir.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(out_dir, old)
+            os.replace(tmp, out_dir)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, out_dir)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise OutputError(f"--out {out_dir}: writing the results failed ({exc}); "
+                          "nothing was written") from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out_dir
 
 
 def check_out_dir(out_dir: str | Path) -> Path:

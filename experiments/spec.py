@@ -26,7 +26,8 @@ sample of parameters from the register, the years to keep and the number of repl
     beta_cost = "register"                   # the register's whole range
 
     [sensitivity]                            # read by `sorteermachine sensitivity` only
-    parameters = ["daeb_free_share", "construction_max_per_year"]   # or a table of ranges
+    parameters = ["daeb_free_share", "construction_max_per_year"]   # a table of ranges, or
+                                             # "levers": every lever with a numeric range
     outputs = ["dissimilarity_2050", "net_out_middle_high", "wijken_in_band_2050"]
     trajectories = 10                        # Morris
     levels = 4                               # Morris
@@ -348,11 +349,15 @@ def _sensitivity(table: dict, where: str, fixed: dict) -> dict:
         raise SpecError(f"{where}: unknown field(s) {extra}; allowed: "
                         f"{', '.join(SENSITIVITY_KEYS)}")
     raw = table.get("parameters")
+    if raw == "levers":  # every lever with a numeric range, as the register has them now
+        raw = {name: "register" for name, p in REGISTER.items()
+               if p.lever and p.kind in (int, float) and p.low is not None
+               and p.high is not None and name not in fixed}
     if isinstance(raw, list):
         raw = dict.fromkeys(raw, "register")
     if not isinstance(raw, dict) or len(raw) < 2:
         raise SpecError(f"{where}: 'parameters' must list at least two parameters (names, "
-                        "or a table of name = [low, high])")
+                        "a table of name = [low, high], or \"levers\" for every lever)")
     ranges = {k: numeric_range(k, v, where) for k, v in raw.items()}
     both = sorted(set(ranges) & set(fixed))
     if both:

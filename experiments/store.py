@@ -306,3 +306,19 @@ def _write_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+
+
+def compare_stores(a: str | Path, b: str | Path) -> list[str]:
+    """How two batch folders differ in what they computed (every table, sorted by run, the
+    VOLATILE columns of the runs table left out); an empty list if they are identical."""
+    sa, sb = BatchStore(a), BatchStore(b)
+    found = []
+    for name in TABLES:
+        ta = sa.runs().drop(columns=list(VOLATILE)) if name == "runs" else sa.table(name)
+        tb = sb.runs().drop(columns=list(VOLATILE)) if name == "runs" else sb.table(name)
+        if ta.shape != tb.shape or list(ta.columns) != list(tb.columns):
+            found.append(f"{name}: shape {ta.shape} against {tb.shape}")
+        elif not ta.equals(tb):
+            bad = [c for c in ta.columns if not ta[c].equals(tb[c])]
+            found.append(f"{name}: columns differ: {', '.join(bad[:8])}")
+    return found

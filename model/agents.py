@@ -106,6 +106,14 @@ class Household(mesa.Agent):
         return bool(self._h.vulnerable[self._r])
 
     @property
+    def income_source(self) -> str:
+        """'work', 'pension' or 'benefit' (see model.rules.income_source)."""
+        from model.rules import INCOME_SOURCES, income_source
+
+        return INCOME_SOURCES[int(income_source(self._h.age[self.row],
+                                                self._h.vulnerable[self.row]))]
+
+    @property
     def years_in_dwelling(self) -> int:
         return int(self._h.years[self._r])
 

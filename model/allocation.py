@@ -9,9 +9,11 @@ else does a lever touch the market:
 
 - `screen(model, market)`: newcomers kept out of this year's market altogether (fair share);
   they are written to the ledger as 'refuse' with the lever as reason and do not come;
-- `forbid(model, market, idx, dwellings)`: which (chooser, offered dwelling) pairs the rule
-  forbids. `idx` are chooser indices (rows of `market`), `dwellings` the dwelling rows offered
-  to each (`idx.size` x k). A forbidden pair gets utility -inf. A chooser whose best
+- `forbid(model, market, idx, offered, j)`: which (chooser, offered dwelling) pairs the rule
+  forbids. `idx` are chooser indices (rows of `market`); `offered` the dwelling rows on
+  offer in this round, `j` the choice set of each chooser as indices into `offered`
+  (`idx.size` x k): a rule can judge each offered dwelling once and gather by `j`. It returns
+  a mask shaped like `j`, or None. A forbidden pair gets utility -inf. A chooser whose best
   dwelling in a round was forbidden counts as *refused* by the rule (once per year);
 - `priority(model, market, bidders, homes)`: extra priority of each bidder for the dwelling
   it bids on (added to the landlord's ranking), or None;
@@ -49,8 +51,8 @@ class AllocationRule:
     def screen(self, model, market: Market) -> np.ndarray | None:
         return None
 
-    def forbid(self, model, market: Market, idx: np.ndarray,
-               dwellings: np.ndarray) -> np.ndarray | None:
+    def forbid(self, model, market: Market, idx: np.ndarray, offered: np.ndarray,
+               j: np.ndarray) -> np.ndarray | None:
         return None
 
     def priority(self, model, market: Market, bidders: np.ndarray,
@@ -59,6 +61,22 @@ class AllocationRule:
 
     def let(self, model, market: Market, winners: np.ndarray, homes: np.ndarray) -> None:
         return None
+
+
+def for_choosers(subject: np.ndarray, offered: np.ndarray, j: np.ndarray,
+                 closed) -> np.ndarray | None:
+    """A forbid mask for a rule that applies to some choosers only (`subject`, a mask over
+    the rows of `j`) and closes some offered dwellings to them: `closed(offered)` says which
+    (called only if the rule applies to anyone). None if it applies to nobody."""
+    rows = np.flatnonzero(subject)
+    if rows.size == 0:
+        return None
+    shut = closed(offered)
+    if not shut.any():
+        return None
+    mask = np.zeros(j.shape, dtype=bool)
+    mask[rows] = shut[j[rows]]
+    return mask
 
 
 def active_rules(model) -> list[AllocationRule]:
@@ -91,19 +109,22 @@ def screen(model, rules: list, market: Market) -> np.ndarray:
     return out
 
 
-def forbid(model, rules: list, market: Market, idx: np.ndarray, dwellings: np.ndarray,
-           util: np.ndarray) -> None:
+def forbid(model, rules: list, market: Market, idx: np.ndarray, offered: np.ndarray,
+           j: np.ndarray, util: np.ndarray) -> None:
     """Set utility -inf where a rule forbids the pair; count choosers whose best pick a rule
     forbade as refused by it."""
     best = util.argmax(axis=1)
     pos = np.arange(idx.size)
+    finite = np.isfinite(util[pos, best])
+    closed = None
     for rule in rules:
-        mask = rule.forbid(model, market, idx, dwellings)
+        mask = rule.forbid(model, market, idx, offered, j)
         if mask is None:
             continue
-        hit = mask[pos, best] & np.isfinite(util[pos, best])
-        _refuse(model, rule, market.ch.rows[idx[hit]])
-        util[mask] = -np.inf
+        _refuse(model, rule, market.ch.rows[idx[mask[pos, best] & finite]])
+        closed = mask if closed is None else closed | mask
+    if closed is not None:
+        util[closed] = -np.inf
 
 
 def priority(model, rules: list, market: Market, bidders: np.ndarray,

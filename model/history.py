@@ -16,6 +16,10 @@ import numpy as np
 import pandas as pd
 
 from model.city import City, DataError, _read_table
+from model.register import REGISTER
+
+# The year the data folder's own tables (buurten.csv, wijken.csv) describe: the default start.
+REGISTER_START_YEAR = REGISTER["start_year"].default
 
 HISTORY_FILE = "history.csv"
 HISTORY_COLUMNS = {
@@ -96,18 +100,34 @@ def area_rows(city: City, year: int, level: str) -> pd.DataFrame:
     return rows.loc[list(order)] if order is not None else rows
 
 
+def city_at(city: City, year: int) -> City:
+    """The city as a run starting in `year` sees it: the data folder's own tables describe the
+    default start year (2024); another year comes from the folder's history."""
+    return city if year == REGISTER_START_YEAR else city_for_year(city, year)
+
+
 def city_for_year(city: City, year: int) -> City:
-    """The city as it was in `year`: the same areas, boundaries and neighbours, with the
-    buurt and wijk figures of that year's history rows in the columns synthesis reads.
+    """The city as it was in `year`, for a start state: `year_tables`, refused with a
+    `DataError` unless the year has every field synthesis reads."""
+    if year not in start_years(city):
+        raise DataError(f"{city.data_dir / HISTORY_FILE}: no complete start state for {year}; "
+                        f"years that have one: {', '.join(map(str, start_years(city)))}")
+    return year_tables(city, year)
+
+
+def year_tables(city: City, year: int) -> City:
+    """The city with the buurt and wijk figures of `year`'s history rows in the columns
+    synthesis reads (fields the year lacks, such as income in an edition without it, are
+    empty): the same areas, boundaries and neighbours.
 
     Households are the occupied dwellings of that year (one household per occupied dwelling,
     as in the packaged start state). WOZ keeps that year's pattern over the buurten, rescaled
     so the dwelling-weighted city mean equals the packaged table's (KWB 2019): money in the
     model is in 2024 euros whatever the start year, and `woz_index_2019_2024` indexes it.
     """
-    if year not in start_years(city):
-        raise DataError(f"{city.data_dir / HISTORY_FILE}: no complete start state for {year}; "
-                        f"years that have one: {', '.join(map(str, start_years(city)))}")
+    if year not in years(city):
+        raise DataError(f"{city.data_dir / HISTORY_FILE}: no rows for {year}; the history "
+                        f"has {', '.join(map(str, years(city)))}")
     b = area_rows(city, year, "buurt")
     w = area_rows(city, year, "wijk")
     buurten = city.buurten.copy()
@@ -132,3 +152,20 @@ def city_for_year(city: City, year: int) -> City:
                                        minlength=city.n_wijken).astype(int)
     wijken["pct_unoccupied_2019"] = w["pct_unoccupied"].to_numpy()
     return replace(city, wijken=wijken, buurten=buurten)
+
+
+class ObservedPath:
+    """The household path of a hindcast: the start's households times the observed relative
+    change of the city's private households since the start year (CBS counts more households
+    than the model, which places one per occupied dwelling, so the change is what carries
+    over). It ends in the hindcast's last year."""
+
+    def __init__(self, city: City, start_year: int, end_year: int, start_households: float):
+        g = load_history(city)
+        g = g[g["level"] == "gemeente"].set_index("year")["households"].astype(float)
+        self.end_year = end_year
+        self.index = {int(y): g[y] / g[start_year] for y in g.index if y >= start_year}
+        self.start_households = start_households
+
+    def target(self, year: int) -> float:
+        return self.start_households * self.index[min(year, self.end_year)]

@@ -18,7 +18,9 @@ def _add(name, default, kind, unit, group, source, doc, label_nl="", **kw) -> No
 
 # --- run ------------------------------------------------------------------------------------
 _add("start_year", 2024, int, "year", "run", "Vision: start state 2024",
-     "Calendar year of the start state.", "Startjaar", low=2024, high=2024)
+     "Calendar year of the start state. 2024: the city data folder's own tables; an earlier "
+     "year: that year's rows of the folder's history (history.csv), where it has a complete "
+     "start state (Heerlen: 2016-2018).", "Startjaar", low=2000, high=2024)
 _add("scale", 1.0, float, "fraction", "run", "Model choice",
      "Fraction of the real city simulated: 0.1 builds a tenth of every buurt's dwellings and "
      "households (for teaching and quick looks). Counts in the output are those of the "
@@ -70,6 +72,15 @@ _add("vacancy_weight_private", 2.5, float, "relative odds", "synthesis",
      "Assumption: vacancy concentrates in private rent (vision: above-average vacancy)",
      "How much likelier a private rental stands vacant than a corporation or owner dwelling.",
      low=0.1, high=10.0)
+_add("frictional_vacancy", 1.0, float, "share of a buurt's dwellings", "synthesis",
+     "Assumption: KWB 'onbewoond' counts every dwelling without registered residents, also "
+     "those under renovation, awaiting sale or demolition, second homes and unregistered "
+     "occupancy; frictional (market) vacancy is commonly put at about 2%. In the hindcast "
+     "2016-2019, 0.01 halves the error of household change per wijk (docs/ODD.md 1.4)",
+     "Vacancy on the market at the start, per buurt: vacant dwellings beyond this share of "
+     "the buurt's stock are structural vacancy, never offered on the market (they stay "
+     "vacant). 1 (the default) puts every vacant dwelling on the market.",
+     "Frictieleegstand", low=0.0, high=1.0)
 _PRIOR_SOURCE = ("Assumption from national patterns (SCP 2018 'Wonen'; WoON): social rent "
                  "is increasingly a low-income tenure, owners are mainly middle and high "
                  "incomes. Raked to Table 1 and the CBS buurt indicators at synthesis.")
@@ -217,10 +228,11 @@ _add("landlord_income_multiple", 2.0, float, "x monthly rent", "market",
      "benefit, is lenient)",
      "Lowest gross monthly income a private landlord accepts, as a multiple of the rent.",
      low=0.0, high=5.0)
-_add("daeb_free_share", 0.075, float, "share of lettings", "market",
+_add("daeb_free_share", 0.075, float, "share of lettings", "daeb_free_share",
      "Aedes 2024: at most 7.5% of social lettings to households above the DAEB limit",
      "Share of corporation social lettings that may go to households above the DAEB limit.",
-     "Vrije toewijzingsruimte", low=0.0, high=0.15, lever=True)
+     "Vrije toewijzingsruimte", low=0.0, high=0.15, lever=True,
+     label_en="Free allocation share")
 
 # --- migration -----------------------------------------------------------------------------
 _add("household_change_2050", -3795.0, float, "households", "migration",
@@ -229,7 +241,7 @@ _add("household_change_2050", -3795.0, float, "households", "migration",
      "in-migration fills the gap between the households left after demography and out-"
      "migration and a straight path to this target (read when household_change_basis = "
      "'households').", "Huishoudensgroei 2024-2050",
-     low=-20000.0, high=30000.0, lever=True)
+     low=-20000.0, high=30000.0)
 _add("leave_region_rate", 0.069, float, "per household per year", "migration",
      "Fitted (sorteermachine calibrate --fit) to the churn of Heerlen-Noord: about "
      "3,200 persons a year moving in from outside Heerlen and about as many leaving "
@@ -263,7 +275,7 @@ _add("inflow_vulnerable_share", 0.18, float, "share of in-movers", "migration",
      "NPHLN 2021: 18% of adult in-movers on social assistance",
      "Share of all in-moving households that are vulnerable (priority groups); they are "
      "drawn among the in-movers of the lowest class.", "Aandeel kwetsbare instromers",
-     low=0.0, high=1.0, lever=True)
+     low=0.0, high=1.0)
 _add("inflow_origin_shares", (0.40, 0.40, 0.20), "vector", "share of in-movers", "migration",
      "Assumption (CBS migration by origin; NPHLN: 34% of bijstand in-movers from outside "
      "Limburg)", "Origins of in-movers: rest of Parkstad, rest of the Netherlands, abroad.",
@@ -337,11 +349,12 @@ _add("construction", "none", str, "mode", "construction",
      "'none': no new dwellings; 'demand': each year build what last year's unmet demand asked "
      "for, plus enough to keep 2% of the stock vacant, in the segments that fit the in-movers' "
      "income classes; each new dwelling's buurt is drawn with odds proportional to its stock.",
-     "Nieuwbouw", choices=("none", "demand"), lever=True)
+     "Nieuwbouw naar vraag", choices=("none", "demand"), lever=True,
+     label_en="Construction to demand")
 _add("construction_max_per_year", 1500, int, "dwellings per year", "construction",
      "Assumption (Heerlen: at least 7,000 dwellings 'in the coming years')",
      "Most dwellings built in one year in 'demand' mode.", "Max. nieuwbouw per jaar",
-     low=0, high=5000, lever=True)
+     low=0, high=5000, lever=True, label_en="Most construction per year")
 
 _add("construction_min_vacancy", 0.02, float, "share of dwellings", "construction",
      "Assumption: a market needs some vacancy to work (frictional vacancy, about 2%)",
@@ -361,6 +374,262 @@ _add("new_woz", (200e3, 220e3, 190e3, 240e3, 180e3, 260e3, 350e3, 460e3), "vecto
      "WOZ value of a new dwelling per segment, 2024 euros (for owner-occupied homes the "
      "price in the mortgage test).", "WOZ nieuwbouw", low=50e3, high=2e6, length=8,
      label_en="New-build WOZ value")
+
+
+# --- levers of the Woonfundament (model/levers/; group = the lever's name) -----------------
+# Every lever has a schedule: <lever>_start and <lever>_end (the first and last year it
+# acts; inclusive), and a yearly amount or a target. Amounts of dwellings are for the real
+# city and scale with `scale`. Sources: ../shared/brief/WOONFUNDAMENT.md ("The levers") and
+# POLICY_RULES.md (sections named in each entry).
+_VISION = "Vision 'Nieuw Heerlens Woonfundament' (2024)"
+
+
+def _schedule(lever, label_nl, label_en, start=2025, end=2050, source=_VISION):
+    _add(f"{lever}_start", start, int, "year", lever, source,
+         f"First year the {label_en.lower()} lever acts.", f"{label_nl}: startjaar",
+         low=2024, high=2050, lever=True, label_en=f"{label_en}: first year")
+    _add(f"{lever}_end", end, int, "year", lever, source,
+         f"Last year the {label_en.lower()} lever acts (inclusive).", f"{label_nl}: eindjaar",
+         low=2024, high=2050, lever=True, label_en=f"{label_en}: last year")
+
+
+# bandwidth
+_add("bandwidth", False, bool, "on/off", "bandwidth", f"{_VISION}: lever 1, 'Balans'",
+     "Steer every wijk's corporation share into the band by the last year: in wijken above "
+     "it, corporation dwellings are sold or demolished; in wijken below "
+     "it, corporations build or buy private rentals; the city share is held at its target.",
+     "Bandbreedte corporatiebezit", lever=True, label_en="Corporation-share band")
+_schedule("bandwidth", "Bandbreedte", "Band")
+_add("bandwidth_low", 0.21, float, "share of dwellings", "bandwidth",
+     f"{_VISION}: 15 points under the city's 36%", "Lowest corporation share of a wijk.",
+     "Ondergrens bandbreedte", low=0.0, high=1.0, lever=True, label_en="Band: lowest share")
+_add("bandwidth_high", 0.51, float, "share of dwellings", "bandwidth",
+     f"{_VISION}: 15 points above the city's 36%", "Highest corporation share of a wijk.",
+     "Bovengrens bandbreedte", low=0.0, high=1.0, lever=True, label_en="Band: highest share")
+_add("bandwidth_city_share", 0.36, float, "share of dwellings", "bandwidth",
+     f"{_VISION}: the corporation share of the whole stock stays 36%",
+     "Corporation share of the whole city that the band lever holds.",
+     "Corporatieaandeel stad", low=0.0, high=1.0, lever=True, label_en="City corporation share")
+_add("bandwidth_demolish_share", 0.2, float, "share of removals", "bandwidth",
+     "Assumption: most of the reduction by sale (uitponden, liberalisation), some by demolition",
+     "Share of the corporation dwellings taken out of a wijk above the band that are "
+     "demolished (tenants displaced); the rest are sold: vacant ones to owner-occupiers, "
+     "let ones to private landlords with the tenant staying.", "Aandeel sloop", low=0.0,
+     high=1.0, lever=True, label_en="Share demolished")
+_add("bandwidth_build_share", 0.25, float, "share of additions", "bandwidth",
+     "Assumption: corporations build new and buy existing private rentals (inponden, "
+     "Vrieheide 2022, POLICY_RULES 3.2)",
+     "Share of the corporation dwellings added to a wijk below the band that are built new; "
+     "the rest are private rentals bought by corporations (the tenant stays).",
+     "Aandeel nieuwbouw", low=0.0, high=1.0, lever=True, label_en="Share built new")
+_add("bandwidth_max_per_year", 1500, int, "dwellings per year", "bandwidth",
+     "Assumption (capacity of the corporations)",
+     "Most corporation dwellings the band lever takes out of wijken in one year (the same "
+     "number can be added elsewhere).", "Max. per jaar", low=0, high=10000, lever=True,
+     label_en="Most per year")
+
+# construction programme
+_add("programme_per_year", (0.0,) * 8, "vector", "dwellings per year", "programme",
+     "Vision 2.2.2 and POLICY_RULES 1.2: Heerlen 'at least 7,000 dwellings in the coming "
+     "years', mainly middle and high segments",
+     "Dwellings added per year per segment (corp_social, corp_middle, private_cheap, "
+     "private_free, own_1..own_4), whatever the demand; all zero = no programme.",
+     "Bouwprogramma per jaar", low=0.0, high=3000.0, length=8, lever=True,
+     label_en="Construction programme per year")
+_schedule("programme", "Bouwprogramma", "Programme")
+_add("programme_location", "missing_segments", str, "rule", "programme",
+     f"{_VISION}: 'add middle and high segments where they are under-represented'",
+     "Where the programme builds: 'missing_segments' puts each segment in the buurten where "
+     "its share is lowest (filling the gap to the city share); 'market' builds where the "
+     "segment already is (where developers sell).", "Locatiekeuze", lever=True,
+     choices=("missing_segments", "market"), label_en="Location rule")
+_add("programme_transformation_share", 0.0, float, "share of rented programme", "programme",
+     f"{_VISION}: lever 2, 'transformation and use of vacant buildings'",
+     "Share of the programme's rented dwellings made by transforming vacant private "
+     "rentals (in the buurten with the most vacancy) instead of building new.",
+     "Aandeel transformatie", low=0.0, high=1.0, lever=True, label_en="Share by transformation")
+_add("programme_zero_step_share", 0.0, float, "share of new flats", "programme",
+     f"{_VISION}: lever 2, 'no-regret life-course-proof apartments'",
+     "Share of the programme's rented flats built zero-step (nultredenwoning), which heads "
+     "aged 65+ prefer (beta_zero_step).", "Aandeel nultredenwoningen", low=0.0, high=1.0,
+     lever=True, label_en="Share zero-step")
+_add("beta_zero_step", 0.8, float, "utility", "market", "Assumption (WoON: older households "
+     "seek homes without stairs)", "Utility of a zero-step dwelling for a head aged 65+.",
+     low=0.0, high=5.0)
+
+# demolition and replacement
+_add("demolition", False, bool, "on/off", "demolition",
+     f"{_VISION}: restructuring; Parkstad's demolition for decline (POLICY_RULES 3.2)",
+     "Each year, the least wanted stock is demolished so that vacancy at the year's end "
+     "stays at or under the cap: in buurten of high vacancy, vacant dwellings first (private "
+     "ones bought up for it), then occupied corporation dwellings (tenants displaced); "
+     "replacement is built at a set ratio and segment mix.",
+     "Sloop en vervanging", lever=True, label_en="Demolition and replacement")
+_schedule("demolition", "Sloop", "Demolition")
+_add("demolition_vacancy_cap", 0.05, float, "share of dwellings", "demolition",
+     "Assumption: about the vacancy of the start (CBS 'onbewoond' 2019: 5.3%)",
+     "Vacancy the lever keeps the city at or under, at the end of each year.",
+     "Leegstandsplafond", low=0.01, high=0.3, lever=True, label_en="Vacancy cap")
+_add("demolition_buurt_vacancy", 0.04, float, "share of dwellings", "demolition",
+     "Assumption", "Only buurten whose vacancy exceeds this share are demolished in (all "
+     "buurten, if none does).", "Leegstandsdrempel buurt", low=0.0, high=0.5, lever=True,
+     label_en="Buurt vacancy threshold")
+_add("demolition_max_per_year", 1500, int, "dwellings per year", "demolition",
+     "Assumption (capacity of the corporations)", "Most dwellings demolished in one year.",
+     "Max. sloop per jaar", low=0, high=10000, lever=True, label_en="Most demolished per year")
+_add("demolition_replacement_ratio", 0.3, float, "new per demolished", "demolition",
+     "Assumption (restructuring usually rebuilds fewer dwellings than it demolishes)",
+     "Dwellings built in the same buurten per dwelling demolished.", "Vervangingsratio",
+     low=0.0, high=0.95, lever=True, label_en="Replacement ratio")
+_add("demolition_replacement_mix", (0.4, 0.1, 0.0, 0.1, 0.0, 0.2, 0.2, 0.0), "vector",
+     "share of replacement", "demolition",
+     f"{_VISION}: replace one-sided stock by a mix",
+     "Segment mix of the replacement (corp_social, corp_middle, private_cheap, private_free, "
+     "own_1..own_4).", "Segmentmix vervanging", low=0.0, high=1.0, length=8, vector_sum=1.0,
+     lever=True, label_en="Replacement mix")
+
+# target-group regulation
+_add("target_group", False, bool, "on/off", "target_group",
+     "Doelgroepenverordening Heerlen 2023 (CVDR709065; POLICY_RULES 1.2)",
+     "New social rent is let only to the DAEB target group, new middle rent only to the "
+     "middle-income band, new affordable purchase (WOZ up to 390,000) only to incomes up to "
+     "78,500, for the lock-in period after it is built.",
+     "Doelgroepenverordening", lever=True, label_en="Target-group regulation")
+_schedule("target_group", "Doelgroepen", "Target groups", start=2024)
+_add("target_group_lock_years", 10, int, "years", "target_group",
+     "Doelgroepenverordening Heerlen 2023: at least 10 years", "Years a new dwelling stays "
+     "reserved for its target group.", "Instandhoudingstermijn", low=1, high=50, lever=True,
+     label_en="Lock-in period")
+
+# capacity test
+_add("capacity_test", False, bool, "on/off", "capacity_test",
+     "Heerlen policy package Dec 2023 (draagkrachtstoets; POLICY_RULES 2.1)",
+     "No placement of vulnerable households, and no splitting of dwellings, in buurten "
+     "whose liveability or vulnerable share fails the test (last year's figures); refused "
+     "households look elsewhere in the city or leave for the region.",
+     "Draagkrachtstoets", lever=True, label_en="Capacity test")
+_schedule("capacity_test", "Draagkrachtstoets", "Capacity test", start=2024)
+_add("capacity_test_liveability_min", 0.0, float, "sd", "capacity_test",
+     "POLICY_RULES 2.1: allowed only where liveability is above average (0 = the city's "
+     "average buurt)", "A buurt fails if its liveability is below this.",
+     "Minimale leefbaarheid", low=-5.0, high=5.0, lever=True, label_en="Lowest liveability")
+_add("capacity_test_vulnerable_max", 0.12, float, "share of households", "capacity_test",
+     "Assumption: about 1.3 x the city's vulnerable share at the start (9%)",
+     "A buurt fails if its share of vulnerable households is above this.",
+     "Maximaal aandeel kwetsbaren", low=0.0, high=1.0, lever=True,
+     label_en="Highest vulnerable share")
+_add("capacity_test_combine", "either", str, "rule", "capacity_test",
+     "POLICY_RULES 2.1: the combination is a parameter",
+     "'either': a buurt fails if one of the two tests fails; 'both': only if both fail.",
+     "Combinatie toetsen", choices=("either", "both"), lever=True, label_en="Combination")
+
+# vulnerable private renting
+_add("splitting_rate", 0.01, float, "share per year", "private_renting",
+     "Assumption: NPHLN reports landlords splitting and converting homes (huisjesmelkers)",
+     "Without a ban, the yearly share of large private rentals (4+ rooms) that landlords "
+     "split into one-room units (vacant ones likelier); not in buurten failing an active "
+     "capacity test.", "Splitsingskans", low=0.0, high=0.2,
+     label_en="Splitting rate")
+_add("splitting_units", 3, int, "units", "private_renting", "Assumption",
+     "Units one split dwelling becomes.", "Eenheden per splitsing", low=2, high=8,
+     label_en="Units per split")
+_add("splitting_rent", 480.0, float, "EUR/month", "private_renting",
+     "Assumption (room rents in Parkstad)", "Monthly rent of a unit made by splitting.",
+     "Huur per eenheid", low=200.0, high=1000.0, label_en="Rent per unit")
+_add("splitting_ban", False, bool, "on/off", "private_renting",
+     "Heerlen bestemmingsplan 'Woningsplitsing en kamerbewoning' (20-12-2023; "
+     "POLICY_RULES 2.5)", "No more splitting of dwellings into units.", "Splitsingsverbod",
+     lever=True, label_en="Splitting ban")
+_schedule("private_renting", "Particuliere huur", "Private renting", start=2024)
+_add("private_upgrade_share", 0.0, float, "share per year", "private_renting",
+     f"{_VISION}: lever 5, landlords shift to middle rent and zero-step apartments",
+     "Yearly share of cheap private rentals turned into middle rent at the next letting "
+     "(never by moving the sitting tenant).", "Aandeel naar middenhuur", low=0.0, high=0.2,
+     lever=True, label_en="Share to middle rent")
+_add("private_upgrade_zero_step_share", 0.0, float, "share of upgrades", "private_renting",
+     f"{_VISION}: lever 5", "Share of those upgrades made zero-step senior flats.",
+     "Aandeel nultreden", low=0.0, high=1.0, lever=True, label_en="Share zero-step")
+_add("local_binding", False, bool, "on/off", "private_renting",
+     "Huisvestingsverordening Heerlen 2022/2024 (POLICY_RULES 2.2)",
+     "Cheap private rent only to home-seekers with binding to the region: in-movers from "
+     "outside Parkstad without income from work may not rent it.", "Lokale binding",
+     lever=True, label_en="Local binding")
+_add("local_binding_rent_max", 700.0, float, "EUR/month", "private_renting",
+     "POLICY_RULES 2.2: about 680 in 2022, here in 2024 euros",
+     "Private rents up to this amount fall under local binding.", "Huurgrens lokale binding",
+     low=0.0, high=1500.0, lever=True, label_en="Rent limit")
+
+# selective allocation (Wbmgp)
+_add("selective_allocation", False, bool, "on/off", "selective_allocation",
+     "Wet bijzondere maatregelen grootstedelijke problematiek art. 8 (POLICY_RULES 2.3); "
+     "proposed for Heerlen-Noord",
+     "In the designated areas, social and cheap private rent only to households with "
+     "income from work or pension, for those who have lived in the region for fewer than "
+     "the residence years.", "Selectieve woningtoewijzing", lever=True,
+     label_en="Selective allocation")
+_schedule("selective_allocation", "Selectieve toewijzing", "Selective allocation")
+_add("selective_allocation_areas", "", str, "wijk or buurt codes", "selective_allocation",
+     "Assumption: no designation is confirmed (POLICY_RULES 2.3)",
+     "Designated areas: wijk or buurt codes or names, separated by commas.",
+     "Aangewezen gebieden", lever=True, label_en="Designated areas")
+_add("selective_allocation_residence_years", 6, int, "years", "selective_allocation",
+     "Wbmgp art. 8: applies to those in the region for less than 6 years",
+     "Years in the region after which the rule no longer applies to a household.",
+     "Verblijfsduur", low=0, high=50, lever=True, label_en="Residence years")
+
+# fair share
+_add("fair_share_cut", 0.0, float, "share of vulnerable in-movers", "fair_share",
+     f"{_VISION}: lever 6 (afstapeling, regional spreading of priority groups)",
+     "Share of the vulnerable households from other municipalities kept out each year "
+     "(the region houses them instead); 0 = no cap.", "Eerlijke verdeling: reductie",
+     low=0.0, high=1.0, lever=True, label_en="Fair share: cut")
+_schedule("fair_share", "Eerlijke verdeling", "Fair share")
+
+# city marriages
+_add("city_marriages", "", str, "pairs", "city_marriage",
+     f"{_VISION}: lever 7, (Park)stadshuwelijken (definition not found; POLICY_RULES 3.1)",
+     "Pairs 'A>B' separated by ';': corporation stock is thinned in Heerlen wijk A and "
+     "added in B, another Heerlen wijk or a Parkstad municipality of outside.csv (code or "
+     "name). Households housed in a partner municipality count there, not as lost.",
+     "Stadshuwelijken", lever=True, label_en="City marriages")
+_schedule("city_marriage", "Stadshuwelijk", "City marriage")
+_add("city_marriage_per_year", 20, int, "dwellings per pair per year", "city_marriage",
+     "Assumption", "Corporation dwellings thinned in A, and added in B, per pair per year.",
+     "Woningen per paar per jaar", low=0, high=2000, lever=True, label_en="Dwellings per year")
+_add("city_marriage_mode", "demolish", str, "how", "city_marriage", "Assumption",
+     "How A is thinned: 'demolish' (tenants displaced) or 'sell' (to owner-occupiers at the "
+     "next letting).", "Uitdunnen door", choices=("demolish", "sell"), lever=True,
+     label_en="Thinned by")
+
+# renovation
+_add("renovation_per_year", 0, int, "dwellings per year", "renovation",
+     "Verduurzamingsoffensief Heerlen (POLICY_RULES 3.2): no E/F/G labels in the social "
+     "stock by 2028", "Corporation social dwellings renovated per year (the buurten with "
+     "the lowest liveability first); 0 = none.", "Renovaties per jaar", low=0, high=5000,
+     lever=True, label_en="Renovations per year")
+_schedule("renovation", "Renovatie", "Renovation")
+_add("renovation_middle_share", 0.0, float, "share of renovated", "renovation",
+     f"{_VISION}: lever 8 (Vrieheide: not confirmed, POLICY_RULES 0)",
+     "Share of renovated dwellings re-let as middle rent at the next letting (never by "
+     "moving the sitting tenant).", "Aandeel naar middenhuur", low=0.0, high=1.0,
+     lever=True, label_en="Share to middle rent")
+_add("renovation_middle_rent", 950.0, float, "EUR/month", "renovation",
+     "Assumption: just above the liberalisation limit (879.66)",
+     "Rent of a renovated dwelling re-let as middle rent.", "Huur na renovatie",
+     low=880.0, high=1157.0, lever=True, label_en="Middle rent after renovation")
+_add("renovation_liveability_gain", 1.0, float, "sd per share renovated", "renovation",
+     "Assumption (Leefbarometer: restructuring raises the 'woningvoorraad' dimension)",
+     "Rise of a buurt's fixed liveability per unit share of its stock renovated.",
+     low=0.0, high=10.0, label_en="Liveability gain")
+
+# middle rent in the corporation stock
+_add("corp_middle_target", 0.0, float, "share of corporation stock", "corp_middle",
+     f"{_VISION}: lever 9 (performance agreements)",
+     "Share of the corporation stock let as middle rent by the last year, reached by "
+     "re-letting social dwellings as middle rent (straight path from the first year); "
+     "0 = no target.", "Doel middenhuur corporaties", low=0.0, high=0.5, lever=True,
+     label_en="Corporation middle-rent target")
+_schedule("corp_middle", "Middenhuur corporaties", "Corporation middle rent", end=2035)
 
 REGISTER: dict[str, Param] = {p.name: p for p in _ENTRIES}
 assert len(REGISTER) == len(_ENTRIES), "duplicate parameter name"

@@ -95,3 +95,20 @@ def woz_class(woz: np.ndarray) -> np.ndarray:
     for bound in WOZ_CLASS_BOUNDS[1:]:
         cls += woz >= bound
     return cls
+
+
+# --- Income source (for selective allocation and local binding) ---
+WORK, PENSION, BENEFIT = 0, 1, 2  # codes of income_source()
+# Origin codes (model.categories.Origin) of in-movers from outside Parkstad: they have no
+# binding to the region until they have lived here (local binding, selective allocation).
+FROM_OUTSIDE_REGION = np.array([False, False, False, True, True])
+INCOME_SOURCES = ("work", "pension", "benefit")
+AOW_AGE = 67
+
+
+def income_source(age: np.ndarray, vulnerable: np.ndarray) -> np.ndarray:
+    """Main income source of each household: pension (AOW) from 67; social assistance for
+    vulnerable households (the model's vulnerable flag stands for bijstand and care
+    clients); work otherwise. Derived, not stored, so it always agrees with age and flag."""
+    return np.where(np.asarray(age) >= AOW_AGE, PENSION,
+                    np.where(np.asarray(vulnerable), BENEFIT, WORK)).astype(np.int8)

@@ -4,7 +4,7 @@ The model owns the state (household and dwelling arrays, buurt liveability), the
 the output rows. A year is a fixed pipeline of phases, each a function `phase(model)` in
 `model/phases/`, run in this order:
 
-1. policy       lever actions on the stock (construction to demand, ...)
+1. policy       lever actions on the stock, one module per lever (model/levers/)
 2. demography   deaths and moves to care homes, ageing and income mobility, births,
                 separations, children leaving home, partnering
 3. departures   households leave the region for work, study or family (not for housing)
@@ -29,8 +29,10 @@ import numpy as np
 import pandas as pd
 from mesa.experimental.scenarios import Scenario
 
+from model import levers
 from model.agents import Household, assign_ids, sync_handles
 from model.city import load_city
+from model.history import city_at
 from model.ledger import Ledger
 from model.params import Params, make_params
 from model.phases import (
@@ -101,7 +103,8 @@ class SortingModel(mesa.Model):
                                             overrides)
         super().__init__(rng=rng, scenario=scenario)
         self.params = params
-        self.city = load_city(data_dir)
+        self.city = city_at(load_city(data_dir), params.start_year)
+        levers.check(self.params, self.city)
         migration.check_household_path(self.params, self.city)
         self.dwellings, self.households = build_start_state(self.city, self.params, self.rng)
         self._handles = np.empty(0, dtype=object)  # Household agent per row (lazy)
@@ -115,8 +118,16 @@ class SortingModel(mesa.Model):
         self.newcomers = None  # set by migration: candidate households from outside
         self.buurt_status = None  # set by the market: each buurt's income status this year
         self.census = None  # set by the census phase: count tables per buurt
-        self.allocation_rules: list = []  # letting rules of active levers (model/allocation.py)
+        # Levers (model/levers/): their letting rules for the market (model/allocation.py),
+        # their bookkeeping across years, and the capacity test's verdict per buurt.
+        self.allocation_rules: list = levers.allocation_rules(self.params, self.city)
+        self.lever_state: dict = {}
+        self.capacity_failing = np.zeros(self.city.n_buurten, dtype=bool)
         self.start_households = self.households.count()
+        # What migration steers the household count toward: the scenario's straight path to
+        # 2050, or another (a hindcast sets the observed one).
+        self.household_path = migration.StraightPath(self.params, self.start_households)
+        self.phases = PHASES  # the year's pipeline (a hindcast adds its observed stock)
         census.run(self)
         self.liveability = liveability.initial(self)
         self.prices = prices.initial(self)  # each buurt's price index and its reference
@@ -177,10 +188,10 @@ class SortingModel(mesa.Model):
     def step(self) -> None:
         """One year: run every phase in order."""
         self.previous_flows, self.flows = self.flows, YearFlows()
-        for phase in PHASES:
+        for phase in self.phases:
             phase(self)
         self.datacollector.collect(self)
-        self.running = self.year < migration.LAST_YEAR
+        self.running = self.year < self.household_path.end_year
 
     def run_for(self, duration: float | int) -> None:
         """Run `duration` years (Mesa's meaning: time units; one unit is one year)."""

@@ -132,6 +132,7 @@ class Dwellings(Table):
         "regulated_until": np.int16,  # last year it is reserved for its target group (0: not)
         "zero_step": np.bool_,  # no steps to the front door and inside (for older households)
         "renovated": np.int16,  # year of the last renovation (0 = none in the run)
+        "withheld": np.bool_,  # structural vacancy: never offered on the market
     }
     FILL = {"occupant": VACANT, "pending_segment": -1}
 
@@ -209,3 +210,5 @@ class YearFlows:
     let_dwellings: list = field(default_factory=list)
     regulated_lettings: int = 0
     regulated_lettings_in_group: int = 0
+    new_lettings: int = 0  # lettings of dwellings built in the run, within the lock-in period
+    new_lettings_in_group: int = 0  # ... to their target group

@@ -36,8 +36,9 @@ from model.state import NO_CHANGE, NO_DWELLING, VACANT
 
 SEGMENT_OWNER_ARRAY = np.asarray(SEGMENT_OWNER, dtype=np.int8)
 # What a change waiting for the next letting is (Dwellings.pending_kind).
-RELABEL, SALE, ACQUISITION = 0, 1, 2
-_COUNTER = {RELABEL: "relabelled", SALE: "sold", ACQUISITION: "acquired"}
+RELABEL, SALE, ACQUISITION, ZERO_STEP = 0, 1, 2, 3  # ZERO_STEP: relabel into a zero-step flat
+_COUNTER = {RELABEL: "relabelled", SALE: "sold", ACQUISITION: "acquired",
+            ZERO_STEP: "relabelled"}
 
 
 class StockError(AssertionError):
@@ -222,10 +223,11 @@ def sell(model, rows, to_owner: int, reason: str, *, vacate: bool = False) -> np
 
 
 def relabel(model, rows, segments, *, rent=None, at_next_letting: bool = False,
-            acquisition: bool = False) -> None:
+            acquisition: bool = False, zero_step: bool = False) -> None:
     """Give `rows` new segments (and with them owners): liberalisation, renovation into
     middle rent, a private rental bought by a corporation (`acquisition`), a tenure change
-    in the hindcast. `rent` defaults to the current rent (owner-occupied: 0). With
+    in the hindcast; with `zero_step`, the dwelling is made a zero-step flat too. `rent`
+    defaults to the current rent (owner-occupied: 0). With
     `at_next_letting`, occupied dwellings change only when next vacant (the sitting household
     is never moved by a relabel); vacant ones change now."""
     d = model.dwellings
@@ -233,12 +235,14 @@ def relabel(model, rows, segments, *, rent=None, at_next_letting: bool = False,
     segments = np.broadcast_to(np.asarray(segments, dtype=np.int8), rows.shape)
     rent = d.rent[rows] if rent is None else np.broadcast_to(np.asarray(rent, float),
                                                              rows.shape)
-    kind = ACQUISITION if acquisition else RELABEL
+    kind = ACQUISITION if acquisition else ZERO_STEP if zero_step else RELABEL
     if at_next_letting:
         later = d.occupant[rows] >= 0
         _wait(d, rows[later], segments[later], rent[later], kind)
         rows, segments, rent = rows[~later], segments[~later], rent[~later]
     _set_segment(model, rows, segments, rent)
+    if zero_step:
+        d.zero_step[rows] = True
     setattr(model.flows, _COUNTER[kind],
             getattr(model.flows, _COUNTER[kind]) + int(rows.size))
 
@@ -258,8 +262,14 @@ def apply_pending(model, vacant: np.ndarray) -> None:
         return
     kinds = d.pending_kind[rows].copy()
     _set_segment(model, rows, d.pending_segment[rows].copy(), d.pending_rent[rows].copy())
+    d.zero_step[rows[kinds == ZERO_STEP]] = True
     for kind, counter in _COUNTER.items():
         setattr(model.flows, counter, getattr(model.flows, counter) + int((kinds == kind).sum()))
+
+
+def pending(model, rows: np.ndarray) -> np.ndarray:
+    """Whether a change waits for the next letting of each of `rows`."""
+    return model.dwellings.pending_segment[rows] != NO_CHANGE
 
 
 def split(model, rows, units: int, reason: str, *, rent: float = 480.0) -> np.ndarray:
@@ -272,7 +282,7 @@ def split(model, rows, units: int, reason: str, *, rent: float = 480.0) -> np.nd
         return rows
     if units < 2:
         raise ValueError("split: a dwelling is split into at least 2 units")
-    buurt, woz = d.buurt[rows].copy(), d.woz[rows].copy()
+    buurt, woz, built = d.buurt[rows].copy(), d.woz[rows].copy(), d.built[rows].copy()
     displace(model, rows, reason)
     d.retire(rows)
     d.pending_segment[rows] = NO_CHANGE
@@ -281,6 +291,7 @@ def split(model, rows, units: int, reason: str, *, rent: float = 480.0) -> np.nd
     new = build(model, np.full(rows.size * units, segment), np.repeat(buurt, units),
                 rent=rent, woz=np.repeat(woz / units, units), rooms=1, single_family=False)
     model.flows.built = built_before  # units made by splitting are not new construction
+    d.built[new] = np.repeat(built, units)  # ... and stand in a building as old as before
     model.flows.split += int(rows.size)
     model.flows.split_units += int(new.size)
     return new
@@ -295,7 +306,26 @@ def pick(model, candidates, n: int, weight=None) -> np.ndarray:
         return candidates
     w = np.ones(candidates.size) if weight is None else np.asarray(weight, dtype=float)
     key = np.log(np.maximum(w, 1e-300)) + model.rng.gumbel(size=candidates.size)
-    return np.sort(candidates[np.argsort(-key, kind="stable")[:n]])
+    return np.sort(candidates[np.argpartition(-key, n - 1)[:n]]) if n else candidates[:0]
+
+
+def pick_per_group(model, candidates, group, k, weight=None) -> np.ndarray:
+    """`k[g]` of the candidates of each group g (e.g. a wijk), at random with odds
+    proportional to `weight`, without replacement; all of a group's candidates if it has
+    fewer. One vectorised draw for all groups (the Gumbel top-k trick)."""
+    k = np.asarray(k)
+    wanted = k[np.asarray(group, dtype=np.int64)] > 0  # only groups that give any
+    candidates = _rows(candidates)[wanted]
+    if candidates.size == 0:
+        return candidates
+    group = np.asarray(group, dtype=np.int64)[wanted]
+    w = np.ones(candidates.size) if weight is None else np.asarray(weight, dtype=float)[wanted]
+    key = np.log(np.maximum(w, 1e-300)) + model.rng.gumbel(size=candidates.size)
+    # One float key sorts by group, then by key, highest first (|key| < 1000 after clipping).
+    order = np.argsort(group * 4096.0 - np.clip(key, -1000.0, 1000.0))
+    ordered = group[order]
+    rank = np.arange(order.size) - np.searchsorted(ordered, ordered, side="left")
+    return np.sort(candidates[order[rank < k[ordered]]])
 
 
 # --- invariants -----------------------------------------------------------------------------

@@ -327,10 +327,28 @@ def build_households(city: City, params: Params, rng: np.random.Generator, d: Dw
 SEGMENT_OWNER_ARRAY = np.asarray(SEGMENT_OWNER)
 
 
+def withhold_structural_vacancy(city: City, params: Params, rng: np.random.Generator,
+                                d: Dwellings) -> None:
+    """Mark the vacant dwellings beyond `frictional_vacancy` of each buurt's stock as
+    structural vacancy (`withheld`: never offered on the market), drawn at random among the
+    buurt's vacant ones. Nothing is drawn at the default of 1."""
+    if params.frictional_vacancy >= 1.0:
+        return
+    rows = d.rows()
+    buurt = d.buurt[rows].astype(np.int64)
+    vacant = rows[d.occupant[rows] < 0]
+    stock = np.bincount(buurt, minlength=city.n_buurten)
+    empty = np.bincount(d.buurt[vacant].astype(np.int64), minlength=city.n_buurten)
+    k = np.maximum(empty - np.rint(params.frictional_vacancy * stock), 0).astype(np.int64)
+    d.withheld[vacant] = _top_k_per_group(d.buurt[vacant].astype(np.int64),
+                                          np.ones(vacant.size), k, rng)
+
+
 def build_start_state(city: City, params: Params, rng: np.random.Generator
                       ) -> tuple[Dwellings, Households]:
     """The whole 2024 start state for `city` at `params.scale`."""
     dwellings_per_buurt, households_per_buurt = scaled_counts(city, params.scale)
     d = build_dwellings(city, params, rng, dwellings_per_buurt)
     h = build_households(city, params, rng, d, households_per_buurt, params.scale)
+    withhold_structural_vacancy(city, params, rng, d)
     return d, h

@@ -19,7 +19,7 @@ import pytest
 from experiments.backends import DaskBackend, ProcessBackend, SerialBackend
 from experiments.batch import make_task, open_store, run_batch
 from experiments.spec import SpecError, load_spec, parse_spec
-from experiments.store import VOLATILE, BatchStore
+from experiments.store import VOLATILE, BatchStore, compare_stores
 from model import SortingModel
 from model.params import ParameterError
 from sorteermachine.cli import main
@@ -60,6 +60,7 @@ def assert_same_tables(a: Path, b: Path) -> None:
     ta, tb = tables(a), tables(b)
     for name in ta:
         pd.testing.assert_frame_equal(ta[name], tb[name], check_exact=True)
+    assert compare_stores(a, b) == []
 
 
 @pytest.fixture(scope="module")
@@ -163,6 +164,19 @@ def test_one_run_of_a_batch_reads_as_run_results(serial_batch):
     from viz.report import build_report
 
     assert "economic-asml" in build_report(results)
+
+
+def test_compare_stores_names_a_difference(serial_batch, tmp_path):
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(serial_batch, copy)
+    assert compare_stores(serial_batch, copy) == []
+    path = sorted((copy / "city").glob("*.parquet"))[0]
+    frame = pd.read_parquet(path)
+    frame.loc[0, "dissimilarity"] += 1e-12
+    frame.to_parquet(path, index=False)
+    assert compare_stores(serial_batch, copy) == ["city: columns differ: dissimilarity"]
 
 
 def test_tables_read_as_plain_parquet_folders(serial_batch):

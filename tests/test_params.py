@@ -17,7 +17,7 @@ from model.scenarios import BUILTIN_DIR, builtin_names, load_scenario
 
 NUMBERS = [p for p in REGISTER.values() if p.kind in (int, float)]
 VECTORS = [p for p in REGISTER.values() if p.kind == "vector"]
-STRINGS = [p for p in REGISTER.values() if p.kind is str]
+STRINGS = [p for p in REGISTER.values() if p.kind is str and p.choices]
 KINDS = {bool, int, float, str, "vector"}
 
 
@@ -58,19 +58,39 @@ def test_default_validates_against_its_own_range(p):
         assert all(p.low <= v <= p.high for v in p.default)
         if p.vector_sum is not None:
             assert math.isclose(sum(p.default), p.vector_sum, abs_tol=1e-6)
-    elif p.kind is str:
-        assert p.choices and p.default in p.choices
+    elif p.kind is str and p.choices:  # free text (areas, pairs) is checked by its lever
+        assert p.default in p.choices
 
 
-def test_groups_are_the_model_phases():
+def test_groups_are_the_model_phases_and_the_levers():
+    from model.levers import MODULES
+
     groups = {p.group for p in REGISTER.values()}
-    assert {"run", "synthesis", "demography", "intentions", "market", "migration",
-            "liveability", "prices", "construction"} == groups
+    phases = {"run", "synthesis", "demography", "intentions", "market", "migration",
+              "liveability", "prices"}
+    assert phases | set(MODULES) | {"daeb_free_share"} == groups
 
 
 def test_levers_exist_and_include_the_vision_levers():
     levers = {p.name for p in REGISTER.values() if p.lever}
-    assert {"daeb_free_share", "household_change_2050", "construction"} <= levers
+    assert {"daeb_free_share", "construction", "bandwidth", "programme_per_year",
+            "demolition", "target_group", "capacity_test", "splitting_ban", "local_binding",
+            "selective_allocation", "fair_share_cut", "city_marriages", "renovation_per_year",
+            "corp_middle_target"} <= levers
+    # demographic scenario values are not levers: a policy package may not set them
+    assert not ({"household_change_2050", "inflow_vulnerable_share"} & levers)
+
+
+def test_every_lever_has_labels_unit_range_source_and_its_lever_as_group():
+    from model.levers import MODULES
+
+    for p in REGISTER.values():
+        if not p.lever:
+            continue
+        assert p.label_nl and p.label_en and p.unit and p.source, p.name
+        assert p.group in (*MODULES, "daeb_free_share"), p.name
+        if p.kind in (int, float):
+            assert p.low is not None and p.high is not None, p.name
 
 
 def test_class_share_vectors_have_five_classes_summing_to_one():

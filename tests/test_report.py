@@ -161,8 +161,9 @@ def test_page_is_offline_and_self_contained(which, request):
 
 
 def test_section_headings_in_order(page):
-    assert page.h2[:6] == SECTIONS
-    assert re.fullmatch(r"7\. The wijken in 2027", page.h2[6])
+    assert page.h2[0] == "Policy levers"  # unnumbered, under the header
+    assert page.h2[1:7] == SECTIONS
+    assert re.fullmatch(r"7\. The wijken in 2027", page.h2[7])
 
 
 def test_run_facts_source_and_changed_parameters(html, model):
@@ -303,13 +304,13 @@ def test_start_year_only_run_renders_sensibly(start_html, start_model):
     assert "Net migration by income class" not in start_html
     assert "<dt>Years</dt><dd>2024 (start year only)</dd>" in start_html
     assert [len(m) for m in p.maps] == [23, 23]
-    assert p.h2[:6] == SECTIONS
+    assert p.h2[1:7] == SECTIONS
 
 
 # --- real-estate value ----------------------------------------------------------------------
 def test_real_estate_section_gives_the_value_change_and_the_visions_direction(html, page,
                                                                             model):
-    assert page.h2[7] == "8. Real-estate value"
+    assert page.h2[8] == "8. Real-estate value"
     cf = model.city_frame()
     scale = model.params.scale
     first, last = cf.iloc[0], cf.iloc[-1]

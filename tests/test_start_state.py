@@ -202,3 +202,20 @@ def test_start_state_indices_equal_pysal(model):
         assert abs(MultiInfoTheory(df, cols).statistic - row[f"theil_h{suffix}"]) < 1e-9
         assert abs(Isolation(df, "hh_low_pt", "total").statistic
                    - row[f"isolation_low{suffix}"]) < 1e-9
+
+
+def test_structural_vacancy_is_withheld_from_the_market():
+    """frictional_vacancy: vacant dwellings beyond that share of a buurt's stock are never
+    offered, so they are still vacant years later; by default nothing is withheld."""
+    m = SortingModel(rng=1, scale=0.1, frictional_vacancy=0.02)
+    d = m.dwellings
+    rows = d.rows()
+    withheld = rows[d.withheld[rows]]
+    vacant = rows[d.occupant[rows] < 0]
+    assert 0 < withheld.size < vacant.size
+    on_market = np.bincount(d.buurt[vacant[~d.withheld[vacant]]], minlength=m.city.n_buurten)
+    stock = np.bincount(d.buurt[rows], minlength=m.city.n_buurten)
+    assert (on_market <= np.rint(0.02 * stock)).all()
+    m.run_until_year(2027)
+    assert (d.occupant[withheld] < 0).all()
+    assert not SortingModel(rng=1, scale=0.1).dwellings.withheld.any()

@@ -70,6 +70,8 @@ TEXT = {
                 "vacancy": "Vacancy", "change": "Change in low-income share since {y0}",
                 "woz_change": "Change in mean real WOZ value since {y0}"},
         "per": {"wijken": "per wijk", "buurten": "per buurt"},
+        "difference": "Difference in {what} against the baseline, {year}",
+        "baseline_word": "baseline", "points": "points",
         "below": "below {lo}", "in": "within the band, {lo}–{hi}", "above": "above {hi}",
         "small": "fewer than {n} dwellings (not counted)",
         "small_tip": "under {n} dwellings, not counted", "below_tip": "below the band",
@@ -110,6 +112,8 @@ TEXT = {
                 "change": "Verandering aandeel lage inkomens sinds {y0}",
                 "woz_change": "Verandering gemiddelde reële WOZ-waarde sinds {y0}"},
         "per": {"wijken": "per wijk", "buurten": "per buurt"},
+        "difference": "Verschil in {what} met de basisrun, {year}",
+        "baseline_word": "basisrun", "points": "procentpunt",
         "below": "onder {lo}", "in": "binnen de band, {lo}–{hi}", "above": "boven {hi}",
         "small": "minder dan {n} woningen (telt niet mee)",
         "small_tip": "minder dan {n} woningen, telt niet mee", "below_tip": "onder de band",
@@ -440,3 +444,97 @@ def class_labels(lang: str = "en") -> dict[str, str]:
 
 def last_year(frames: Sequence[pd.DataFrame]) -> int:
     return int(max(f["year"].max() for f in frames))
+
+
+# --- batches: groups of runs side by side, sensitivity indices ------------------------------
+def group_chart(groups: dict[str, Sequence[pd.DataFrame]], column: str, *, title: str,
+                y_title: str, y_format: str = ",.0f", tip_format: str | None = None,
+                zero: bool = False, min_span: float = 0.0, lang: str = "en", **size
+                ) -> charts.alt.LayerChart:
+    """One indicator (a column of the city frames) over time for several groups of runs
+    (scenario x policy of a batch): per group its median over the runs and the 90% band, in
+    the colours of `charts.PALETTE`, in the order of `groups`."""
+    parts = []
+    for label, frames in groups.items():
+        long = charts.summarise_runs(list(frames), [column])
+        long["series"] = label
+        parts.append(long)
+    colours = {label: charts.PALETTE[i % len(charts.PALETTE)]
+               for i, label in enumerate(groups)}
+    return charts.time_chart(pd.concat(parts, ignore_index=True), title=title,
+                             y_title=y_title, colours=colours, y_format=y_format,
+                             tip_format=tip_format, zero=zero, min_span=min_span,
+                             x_title=text(lang)["year"], **size)
+
+
+def sensitivity_chart(indices: pd.DataFrame, method: str, *, title: str, width: int = 430
+                      ) -> charts.alt.LayerChart:
+    """Sensitivity indices of one output as horizontal bars, most influential on top, with
+    their 95% confidence interval as a line: Morris' mu* (mean absolute elementary effect)
+    or Sobol's total-order index ST."""
+    key, conf, name = (("mu_star", "mu_star_conf", "mu* (mean absolute effect)")
+                       if method == "morris" else ("ST", "ST_conf", "total-order index ST"))
+    data = indices[["label", key, conf]].rename(columns={key: "value", conf: "conf"}).copy()
+    data["low"] = (data["value"] - data["conf"]).clip(lower=0)
+    data["high"] = data["value"] + data["conf"]
+    data["tip"] = [f"{lab}: {v:.3g} (95% interval {lo:.3g} to {hi:.3g})"
+                   for lab, v, lo, hi in zip(data["label"], data["value"], data["low"],
+                                             data["high"], strict=True)]
+    order = list(data.sort_values("value", ascending=False)["label"])
+    y = charts.alt.Y("label:N", sort=order, title=None,
+                     axis=charts.alt.Axis(labelLimit=260, labelColor="#222222"))
+    x = charts.alt.X("value:Q", title=name, scale=charts.alt.Scale(zero=True))
+    base = charts.alt.Chart(data)
+    bars = base.mark_bar(color=charts.PALETTE[0], height=14).encode(
+        y=y, x=x, tooltip=charts.alt.Tooltip("tip:N", title=None), description="tip:N")
+    ci = base.mark_rule(color="#222222", strokeWidth=1.5, aria=False).encode(
+        y=y, x="low:Q", x2="high:Q")
+    return charts.alt.layer(bars, ci).properties(title=title, width=width,
+                                                 height=22 * len(data))
+
+# --- a run against a baseline (run --baseline; the app's package comparison) --------------------
+DIFFERENCE_BREAKS = (-0.05, -0.02, 0.02, 0.05)  # difference in share, points / 100
+
+
+def difference_values(frame: pd.DataFrame, baseline: pd.DataFrame, indicator: str, year: int,
+                      scale: float = 1.0, lang: str = "en") -> pd.DataFrame:
+    """Per wijk: the colour key, hover text and label (in points) of the difference in
+    `indicator` (a share column of wijken.csv) between a run and its baseline in `year`;
+    wijken under 100 dwellings in the real city are grey, as on the other maps."""
+    t = text(lang)
+    a = frame[frame["year"] == year].set_index("wijk_code")
+    b = baseline[baseline["year"] == year].set_index("wijk_code")
+    diff = (a[indicator] - b[indicator].reindex(a.index)).to_numpy(float)
+    small = ~np.isfinite(diff) | ~(a["dwellings"].to_numpy(float) / scale
+                                   >= BAND_MIN_DWELLINGS)
+    keys = np.searchsorted(DIFFERENCE_BREAKS, diff, side="right").astype(str)
+    label = t["map"].get(indicator, indicator).lower()
+    return pd.DataFrame({
+        "code": a.index,
+        "colour": np.where(small, "small", keys),
+        "tip": [f"{n}: {label} {pct(x, 1)} ({t['baseline_word']} {pct(y, 1)})"
+                for n, x, y in zip(a["wijk_name"], a[indicator],
+                                   b[indicator].reindex(a.index), strict=True)],
+        "label": ["" if s else f"{d * 100:+.0f}" for d, s in zip(diff, small, strict=True)],
+    })
+
+
+def difference_map(frame: pd.DataFrame, baseline: pd.DataFrame, city, indicator: str,
+                   year: int, *, scale: float = 1.0, lang: str = "en", width: int = 400
+                   ) -> charts.alt.LayerChart:
+    """Map of how much a wijk share differs from the baseline run, in percentage points:
+    blue lower, red higher (fixed classes, so maps of different runs compare)."""
+    t = text(lang)
+    b = [f"{x * 100:+.0f}" for x in DIFFERENCE_BREAKS]
+    texts = [t["under"].format(a=b[0]), *(t["to"].format(a=lo, b=hi)
+                                          for lo, hi in zip(b, b[1:], strict=False)),
+             t["over"].format(a=b[-1])]
+    legend_items = [*((str(i), c, f"{x} {t['points']}") for i, (c, x) in
+                      enumerate(zip(DIVERGING, texts, strict=True))),
+                    ("small", charts.SMALL_AREA, t["small"].format(n=BAND_MIN_DWELLINGS))]
+    context, labels = neighbours(city, width)
+    title = t["difference"].format(what=t["map"].get(indicator, indicator).lower(), year=year)
+    return charts.choropleth(charts.features(city.geojson_path("wijken")),
+                             difference_values(frame, baseline, indicator, year, scale, lang),
+                             title=title, legend=legend_items, context=context,
+                             context_labels=labels, width=width)

@@ -26,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from model.categories import INCOME_CLASSES
-from viz import charts, figures
+from viz import charts, figures, report_levers
 from viz.figures import (  # noqa: F401  (re-exported: the report's rules are the figures')
     BAND_COLOURS,
     BAND_HIGH,
@@ -169,11 +169,16 @@ def _scenario_description(name: str) -> str:
 
 
 def _changed_parameters(params) -> str:
-    """The non-default parameters as a small table with their meaning."""
-    changed = params.changed()
-    if not changed:
-        return '<p class="params">All parameters at their default values.</p>'
+    """The non-default parameters as a small table with their meaning (those of the levers
+    that are on are listed under 'Policy levers' instead)."""
+    from model import levers
     from model.register import REGISTER
+
+    shown = {k for lever in levers.active(params) for k in levers.settings(params, lever)}
+    changed = {k: v for k, v in params.changed().items() if k not in shown}
+    if not changed:
+        return ('<p class="params">All parameters at their default values'
+                + (", apart from the levers below." if shown else ".") + "</p>")
 
     def show(v):
         if isinstance(v, tuple):
@@ -196,11 +201,12 @@ def _changed_parameters(params) -> str:
             + "".join(rows) + "</tbody></table></details>")
 
 
-def _toc() -> str:
+def _toc(baseline: bool = False) -> str:
     items = [("headline", "Headline"), ("segregation", "Segregation"),
              ("maps", "Maps"), ("income", "Income distribution"),
              ("flows", "Moving in and out"), ("population", "Population"),
-             ("wijken", "Wijken table"), ("value", "Real-estate value")]
+             ("wijken", "Wijken table"), ("value", "Real-estate value"),
+             *([("baseline", "Against the baseline")] if baseline else [])]
     links = "".join(f'<li><a href="#{a}">{i}. {esc(t)}</a></li>'
                     for i, (a, t) in enumerate(items, 1))
     return f'<nav><ul class="toc">{links}</ul></nav>'
@@ -251,6 +257,7 @@ def _headline(cf: pd.DataFrame, wf: pd.DataFrame, name: str) -> str:
         _card("Unmet demand", _int(cf["unmet_demand"].sum()),
               f"households that wanted to move to {esc(name)} but found no dwelling"
               + ("" if not single else " (none in a start-year-only run)")),
+        *report_levers.headline_cards(cf),
     ]
     summary = "" if single else f'<p class="summary">{_summary_sentence(cf, counted)}</p>'
     return _section("headline", "1. Headline", "", summary + '<div class="cards">' + "".join(cards)
@@ -611,9 +618,10 @@ def _footer(years: list[int], data_dir: Path) -> str:
             f"{years[0]}–{years[-1]}.</p></footer>")
 
 
-def build_report(results) -> str:
+def build_report(results, baseline=None) -> str:
     """The whole page for one run's `RunResults`, as one string (kept apart from writing
-    it, so tests need no files)."""
+    it, so tests need no files); with a `baseline` RunResults (`run --baseline`), a section
+    of differences against it."""
     cf = results.city.copy()
     wf = results.wijken.copy()
     # The band is read for wijken of at least 100 dwellings in the real city (as the model
@@ -625,7 +633,8 @@ def build_report(results) -> str:
     n_counted = int((last["real_dwellings"] >= BAND_MIN_DWELLINGS).sum())
     body = [
         _header(results, years),
-        _toc(),
+        report_levers.levers_section(results),
+        _toc(baseline is not None),
         _headline(cf, wf, name),
         _segregation(cf, n_counted),
         _maps(results, wf),
@@ -634,15 +643,17 @@ def build_report(results) -> str:
         _population(cf, name, float(results.params.scale)),
         _wijk_table(results, wf),
         _real_estate(results, wf),
+        report_levers.baseline_section(results, baseline, wf) if baseline is not None else "",
         _footer(years, results.data_dir),
     ]
     title = f"sorteermachine: {results.scenario}, seed {results.seed}, {years[0]}–{years[-1]}"
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{esc(title)}</title><style>{CSS}{_chip_css()}</style></head><body><main>"
+            f"<title>{esc(title)}</title><style>{CSS}{_chip_css()}{report_levers.CSS}</style>"
+            "</head><body><main>"
             + "\n".join(body) + "</main></body></html>\n")
 
 
-def write_report(results, path: Path) -> None:
+def write_report(results, path: Path, baseline=None) -> None:
     """Write report.html for one run's `RunResults` (called by `sorteermachine run`)."""
-    Path(path).write_text(build_report(results), encoding="utf-8")
+    Path(path).write_text(build_report(results, baseline), encoding="utf-8")

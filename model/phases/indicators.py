@@ -38,7 +38,8 @@ def _flows_by_wijk(model, n_wijken: int) -> dict[str, np.ndarray]:
     arrive, leave, move = (event == EVENT[e] for e in ("arrive", "leave", "move"))
     between = move & (a["from_wijk"] != a["to_wijk"])
     for name, sel, wijk in (("in_outside", arrive, a["to_wijk"]),
-                            ("out_outside", leave, a["from_wijk"]),
+                            # (a household formed from a displaced one has no home wijk)
+                            ("out_outside", leave & (a["from_wijk"] >= 0), a["from_wijk"]),
                             ("in_city", between & (a["from_wijk"] >= 0), a["to_wijk"]),
                             ("out_city", between & (a["from_wijk"] >= 0), a["from_wijk"])):
         out[name] = np.bincount(wijk[sel], minlength=n_wijken)
@@ -61,6 +62,10 @@ def _stock_and_displacement(model, city_row: dict) -> dict:
         row[f"displaced_{where}"] = int(out[where].sum()) if n else 0
     for lever in DISPLACING:
         row[f"displaced_{lever}"] = int((out["reason"] == REASON[lever]).sum()) if n else 0
+    # Displaced by a city marriage who left the city: housed in the partner municipality, as
+    # far as it added dwellings this year.
+    left = int((out["out_of_city"] & (out["reason"] == REASON["city_marriage"])).sum()) if n else 0
+    row["displaced_to_partner"] = min(left, row["built_outside"])
     refusals = allocation.refusal_outcomes(model) if f is not None else {}
     for lever in REFUSING:
         got = refusals.get(lever, {"refused": 0, "region": 0})
@@ -69,6 +74,40 @@ def _stock_and_displacement(model, city_row: dict) -> dict:
     return row
 
 
+def _lever_effects(model, ledger: dict) -> dict:
+    """What the levers' tests read: vulnerable in-movers, placements of vulnerable
+    households in buurten failing the capacity test (whether or not it is enforced), the
+    highest buurt vulnerable share, lettings of new and reserved dwellings to their target
+    groups."""
+    c, f, p = model.census, model.flows, model.params
+    event = ledger["event"]
+    vulnerable = ledger["vulnerable"].astype(bool)
+    placed = (event == EVENT["arrive"]) | (event == EVENT["move"])
+    to_buurt = np.maximum(ledger["to_buurt"], 0)
+    failing = model.capacity_failing[to_buurt] & (ledger["to_buurt"] >= 0)
+    households = c.household_total
+    counted = households >= MIN_BUURT_HOUSEHOLDS * p.scale
+    shares = c.vulnerable / np.maximum(households, 1)
+
+    def share(part, whole):
+        return part / whole if whole else 1.0
+
+    return {
+        "in_vulnerable": int(((event == EVENT["arrive"]) & vulnerable).sum()),
+        "capacity_failing_buurten": int(model.capacity_failing.sum()),
+        "vulnerable_placed_failing": int((placed & vulnerable & failing).sum()),
+        "max_buurt_vulnerable_share": float(shares[counted].max()) if counted.any() else 0.0,
+        "new_lettings": f.new_lettings if f is not None else 0,
+        "new_lettings_target_share": share(f.new_lettings_in_group, f.new_lettings)
+        if f is not None else 1.0,
+        "regulated_lettings": f.regulated_lettings if f is not None else 0,
+        "regulated_lettings_target_share": share(f.regulated_lettings_in_group,
+                                                 f.regulated_lettings)
+        if f is not None else 1.0,
+    }
+
+
+MIN_BUURT_HOUSEHOLDS = 50  # buurten read for the highest vulnerable share (real households)
 # Output columns of the stock and displacement block (a fixed schema, whatever is active).
 STOCK_COUNTERS = ("demolished", "sold", "acquired", "relabelled", "renovated", "split",
                   "split_units")
@@ -117,6 +156,8 @@ def record(model) -> None:
         "vacant_dwellings": int(vacant_b.sum()),
         "corp_share": float(corp_b.sum() / dwellings_b.sum()),
         "wijken_in_band": metrics.count_in_band(corp_share_w, dwellings_w,
+                                                low=model.params.bandwidth_low,
+                                                high=model.params.bandwidth_high,
                                                 min_size=min_dwellings),
         "dissimilarity": metrics.dissimilarity(wijk_cls[:, :2].sum(1), wijk_cls[:, 3:].sum(1)),
         "theil_h": metrics.theil_h(wijk_cls),
@@ -156,6 +197,7 @@ def record(model) -> None:
     for c, name in enumerate(INCOME_CLASSES):
         row[f"fit_{name}"] = float(fit_total[c] / class_total[c]) if class_total[c] else 0.0
     row.update(_stock_and_displacement(model, row))
+    row.update(_lever_effects(model, ledger))
     values = _values(model, census, dwellings_b)
     row.update(values["city"])
     model.city_rows.append(row)

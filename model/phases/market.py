@@ -119,6 +119,7 @@ class _Context:
         self.extra_priority = ch.priority
         self.waiting = np.where(ch.newcomer, 0.0, h.years[rows])
         self.young = h.age[rows] < 30
+        self.senior = h.age[rows] >= 65  # values zero-step dwellings (beta_zero_step)
         n_b = model.city.n_buurten
         # float32 copies for the utility hot path.
         self.income32 = self.income.astype(np.float32)
@@ -174,6 +175,8 @@ class _Offer:
         self.price = np.where(owned, woz, np.float32(0.0))
         self.middle_rent = segment == S.CORP_MIDDLE
         self.buurt = buurt
+        self.zero_step = d.zero_step[rows]
+        self.has_zero_step = bool(self.zero_step.any())
         types = ctx.present_types[:, None] if self.allocation else home_types
         self.base = _type_utility(p, ctx, types, segment, rent, buurt, d.single_family[rows],
                                   self.allocation)
@@ -239,6 +242,8 @@ def utility(model, ctx: "_Context", idx: np.ndarray, offer: _Offer, j: np.ndarra
     u -= np.float32(p.beta_crowding) * np.maximum(col(ctx.size32) - offer.rooms[j], 0.0)
     pair = col(ctx.distance_row) + offer.buurt[j]  # flat index into the distance table
     u -= np.float32(p.beta_distance) * ctx.distance_flat[pair]
+    if offer.has_zero_step:
+        u += np.float32(p.beta_zero_step) * (col(ctx.senior) & offer.zero_step[j])
     if not offer.allocation:
         return u
     forbidden = (offer.income_needed[j] > income) | (offer.price[j] > col(ctx.max_price32))
@@ -251,8 +256,8 @@ def _vacancies(model) -> np.ndarray:
     """This round's vacant dwellings, with the changes that waited for their next letting
     applied."""
     d = model.dwellings
-    rows = d.rows()
-    vacant = rows[d.occupant[rows] == VACANT]
+    n = d.n_rows
+    vacant = np.flatnonzero((d.occupant[:n] == VACANT) & d.alive[:n] & ~d.withheld[:n])
     stock.apply_pending(model, vacant)
     return vacant
 
@@ -316,7 +321,7 @@ def clear(model, ch: Choosers) -> int:
         offer = _Offer(model, ctx, vac)
         util = utility(model, ctx, idx, offer, j) + _gumbel(rng, j.shape)
         if lever_rules:
-            allocation.forbid(model, lever_rules, market, idx, offer.rows[j], util)
+            allocation.forbid(model, lever_rules, market, idx, offer.rows, j, util)
         # Each chooser bids for its best dwelling; who is outbid by a household with higher
         # priority tries its next best, up to TOP_CHOICES dwellings in one round.
         pos = np.arange(idx.size)

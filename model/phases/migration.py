@@ -5,9 +5,11 @@ Departures have two causes. Some households leave the region for reasons outside
 housing market (a job, study or a partner elsewhere): `leave_region_rate`, by the head's age,
 decided here before the market. Others leave because the market offers them nothing better
 than leaving (decided in the market: residents who find the outside option better, or who
-must move and find nothing). Arrivals follow the scenario: the vision's Table 3 gives the
+must move and find nothing). Arrivals follow the model's household path
+(`model.household_path`): by default the scenario's, where the vision's Table 3 gives the
 change in households from 2024 to 2050 (or a scenario gives it as a share of the start, for
-any city), read as a straight path. Each year this phase draws
+any city), read as a straight path (`StraightPath`); a hindcast steers toward the observed
+households instead. Each year this phase draws
 as many candidate households as it takes to stay on that path: the gap between the path and
 the households left after demography, plus the departures expected in this year's market
 (last year's number). The next year's draw corrects any difference. Their mix (income class,
@@ -40,7 +42,22 @@ NEWCOMER_AGE_RANGE = (19, 55)
 NEWCOMER_AGE_MODE = 28
 TOP_UP_PASSES = 6  # extra searches by newcomers after the main market, to reach the path
 LAST_YEAR = 2050  # the end of the scenarios' paths (vision Table 3)
-TOP_UP_TOLERANCE = 0.005  # share of households the path may be missed by before 2050
+TOP_UP_TOLERANCE = 0.005  # share of households the path may be missed by before its end
+
+
+class StraightPath:
+    """The scenario's household path: a straight line from the start to `household_change_2050`
+    more households in 2050 (the vision's Table 3), whatever the start year."""
+
+    end_year = LAST_YEAR
+
+    def __init__(self, params, start_households: float):
+        self.params, self.start_households = params, start_households
+
+    def target(self, year: int) -> float:
+        p = self.params
+        share = min(max((year - p.start_year) / (self.end_year - p.start_year), 0.0), 1.0)
+        return self.start_households + share * household_change(p, self.start_households)
 
 
 def household_change(params, start_households: float) -> float:
@@ -70,10 +87,13 @@ def check_household_path(params, city) -> None:
 
 
 def target_households(model, year: int) -> float:
-    """The scenario's household count for `year`: a straight line from the start to 2050."""
-    p = model.params
-    share = min(max((year - p.start_year) / (LAST_YEAR - p.start_year), 0.0), 1.0)
-    return model.start_households + share * household_change(p, model.start_households)
+    """The household count the model's path asks for in `year`."""
+    return model.household_path.target(year)
+
+
+def last_year(model) -> bool:
+    """Whether this is the path's last year, where it must be met exactly."""
+    return model.year >= model.household_path.end_year
 
 
 def draw_newcomers(model, n: int) -> np.ndarray:
@@ -142,7 +162,7 @@ def _as_choosers(rows: np.ndarray) -> Choosers:
 def run(model) -> None:
     """Draw this year's candidate newcomers into model.newcomers for the market."""
     departures = expected_departures(model)
-    if model.year >= LAST_YEAR:  # draw a little short: the top-up then closes the gap exactly
+    if last_year(model):  # draw a little short: the top-up then closes the gap exactly
         departures = int(0.9 * departures)
     gap = target_households(model, model.year) - model.households.count() + departures
     model.newcomers = _as_choosers(draw_newcomers(model, max(int(round(gap)), 0)))
@@ -152,10 +172,10 @@ def top_up(model) -> None:
     """After the market: if the city fell short of the path by more than a small tolerance
     (more departures than expected, or newcomers who found nothing), further candidates search
     what is left, until the path is reached or nobody finds a home. Smaller gaps are closed
-    by next year's draw, except in the last year of the scenario (2050). What the path still
+    by next year's draw, except in the path's last year (2050). What the path still
     misses then is the year's unmet demand: households that found no dwelling."""
     target = target_households(model, model.year)
-    tolerance = 0 if model.year >= LAST_YEAR else TOP_UP_TOLERANCE * model.households.count()
+    tolerance = 0 if last_year(model) else TOP_UP_TOLERANCE * model.households.count()
     gap = int(round(target - model.households.count()))
     if gap <= tolerance:
         return

@@ -1,49 +1,17 @@
 """Policy: this year's lever actions on the dwelling stock, before anyone moves.
 
-For now one lever acts here, construction: in 'demand' mode the city builds, each year, the
-dwellings last year's unmet demand asked for (in the segment that fits each unplaced
-household's income class), plus enough to keep `construction_min_vacancy` of the stock
-vacant so the market can work (in the segments that fit the scenario's in-movers), capped by
-`construction_max_per_year`.
-Each new dwelling's buurt is drawn with odds proportional to the buurt's stock.
+Each lever is a module of its own in `model/levers/`; this phase runs their stock actions in
+the fixed order documented there (`model.levers.ORDER`): the capacity test's verdict,
+private landlords and the private-renting lever, renovation, corporation middle rent, the
+construction programme, construction to demand, city marriages, demolition, the band and
+target groups. Households a lever displaces search in this year's market. The
+letting rules of levers act in the market, through `model/allocation.py`.
 """
 
-import numpy as np
-
-from model import stock
-from model.categories import Segment as S
-from model.synthesis import largest_remainder
-
-# The segment built for an unplaced household of each income class.
-SEGMENT_FOR_CLASS = np.array([S.CORP_SOCIAL, S.CORP_SOCIAL, S.OWN_2, S.OWN_3, S.OWN_4])
-
-
-def construction_to_demand(model) -> None:
-    """Build for last year's unmet demand and to keep a minimum vacancy."""
-    p, d = model.params, model.dwellings
-    last = model.previous_flows
-    if last is None:
-        return
-    # Build for last year's unmet demand, in the income mix of who found nothing.
-    mix = last.unmet_by_class
-    unmet = last.unmet_demand
-    classes = np.repeat(np.arange(mix.size), largest_remainder(mix, unmet)) if mix.sum() else []
-    drows = d.rows()
-    shortfall = max(int(p.construction_min_vacancy * drows.size - (d.occupant[drows] < 0).sum()), 0)
-    inflow = largest_remainder(np.asarray(p.inflow_class_shares), shortfall)
-    classes = np.concatenate([np.asarray(classes, dtype=np.int64),
-                              np.repeat(np.arange(inflow.size), inflow)])
-    wanted = SEGMENT_FOR_CLASS[classes]
-    wanted = model.rng.permutation(wanted)[: p.construction_max_per_year]
-    if wanted.size == 0:
-        return
-    per_buurt = np.bincount(d.buurt[drows], minlength=model.city.n_buurten).astype(float)
-    buurten = model.rng.choice(per_buurt.size, size=wanted.size, p=per_buurt / per_buurt.sum())
-    stock.build(model, wanted.astype(np.int8), buurten)
+from model import levers, stock
 
 
 def apply(model) -> None:
     """Run this year's lever actions."""
     stock.begin_year(model)
-    if model.params.construction == "demand":
-        construction_to_demand(model)
+    levers.apply(model)

@@ -6,7 +6,9 @@ combines with any package: the scenario's values come first, the package's lever
 
 A scenario file has a `[scenario]` table (name, description, source) and a `[params]` table
 whose keys must be parameters of the register (`model/register.py`); a policy file has a
-`[policy]` table and a `[params]` table of levers only. The built-in ones are the files in
+`[policy]` table and a `[params]` table of levers only. One file can hold both: a scenario
+file with a `[policy]` table too, given as the scenario; its `[params]` set the demography and
+the levers, and the run is named after both. The built-in ones are the files in
 `model/scenarios/` and `model/policies/`; a user's own file is loaded the same way, so a run
 is reproducible from its seed and its files alone.
 """
@@ -37,6 +39,7 @@ class Scenario:
     params: dict = field(default_factory=dict)
     path: Path | None = None
     kind: str = "scenario"
+    policy: str = ""  # a scenario file that also holds a policy package: the package's name
 
 
 def builtin_names(kind: str = "scenario") -> list[str]:
@@ -77,16 +80,21 @@ def _load(name_or_path: str | Path, kind: str) -> Scenario:
         if not isinstance(data.get(table, {}), dict):
             raise ScenarioError(f"{path}: '{table}' must be a table ([{table}] with "
                                 "key = value lines below it)")
-    unknown = set(data) - {kind, "params"}
+    both = kind == "scenario" and isinstance(data.get("policy"), dict)
+    if kind == "policy" and "scenario" in data:
+        raise ScenarioError(f"{path}: holds a scenario and a policy package; give it with "
+                            "--scenario (its levers then come with it)")
+    unknown = set(data) - {kind, "params"} - ({"policy"} if both else set())
     if unknown:
         raise ScenarioError(f"{path}: unknown table(s) {sorted(unknown)}; a {kind} file has "
                             f"a [{kind}] table (name, description, source) and a [params] "
                             "table")
     meta = data.get(kind, {})
-    extra = set(meta) - {"name", "description", "source"}
-    if extra:
-        raise ScenarioError(f"{path}: unknown field(s) {sorted(extra)} in [{kind}]; allowed: "
-                            "name, description, source")
+    for table, fields in ((kind, meta), ("policy", data.get("policy", {}) if both else {})):
+        extra = set(fields) - {"name", "description", "source"}
+        if extra:
+            raise ScenarioError(f"{path}: unknown field(s) {sorted(extra)} in [{table}]; "
+                                "allowed: name, description, source")
     params = data.get("params", {})
     try:
         make_params(params, where=str(path))
@@ -104,7 +112,8 @@ def _load(name_or_path: str | Path, kind: str) -> Scenario:
     return Scenario(name=str(meta.get("name", path.stem)),
                     description=str(meta.get("description", "")),
                     source=str(meta.get("source", "")), params=dict(params), path=path,
-                    kind=kind)
+                    kind=kind, policy=str(data["policy"].get("name", f"{path.stem} levers"))
+                    if both else "")
 
 
 @dataclass(frozen=True)
@@ -121,10 +130,20 @@ def combine(scenario: str | Path | None = None, policy: str | Path | None = None
             overrides: dict | None = None, where: str = "--set") -> RunSetup:
     """The scenario's parameters, the policy package's levers on top, then `overrides`
     (all validated; a bad override is reported as coming from `where`)."""
+    from model import levers
+
     loaded = load_scenario(scenario or DEFAULT_SCENARIO)
-    package = load_policy(policy or DEFAULT_POLICY)
+    if policy is None and loaded.policy:  # one file holding both: its levers came with it
+        package = Scenario(name=loaded.policy, path=loaded.path, kind="policy")
+    else:
+        package = load_policy(policy or DEFAULT_POLICY)
+    # Lever schedules are checked after each layer, so a message names the file (or the
+    # option) that made them inconsistent.
+    levers.check(make_params(loaded.params), where=str(loaded.path))
     params = make_params({**loaded.params, **package.params}, where=str(loaded.path))
+    levers.check(params, where=str(package.path))
     if overrides:
         make_params(overrides, where=where)
         params = params.replace(**overrides)
+        levers.check(params, where=where)
     return RunSetup(loaded.name, package.name, params)

@@ -1,0 +1,142 @@
+"""Benchmark: what the levers cost. A full-scale run with the `woonfundament` package next to
+a `no-policy` run (same scenario and seed), in alternating pairs, and the package's
+throughput against Mesa's own Schelling example.
+
+Run from the repository root:
+
+    .venv/bin/python benchmarks/bench_levers.py [--pairs 5] [--scenario base]
+                                                [--schelling-repeats 3] [--skip-schelling]
+
+It prints wall and CPU time per run, the median ratio woonfundament / no-policy over the
+pairs (pairing keeps the ratio fair when the machine's speed drifts), the time per phase and
+per lever of one woonfundament run, and the targets of issue 8 with PASS/FAIL: the ratio at
+most 1.5, and woonfundament's household-steps/s at least 10x Schelling's agent-steps/s.
+A script that prints figures, not a test: nothing here asserts on timings.
+"""
+
+# ruff: noqa: E402  (the thread pins must come before numpy is imported)
+import os
+
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
+             "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS"):
+    os.environ[_var] = "1"
+
+import argparse
+import datetime
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import mesa
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_run import STEPS, time_schelling  # noqa: E402  (the sibling benchmark)
+
+from model import SortingModel, levers  # noqa: E402
+
+TARGET_RATIO = 1.5  # woonfundament over no-policy (issue 8)
+TARGET_SCHELLING = 10  # household-steps/s over Schelling agent-steps/s
+
+
+def one_run(scenario: str, policy: str, seed: int) -> tuple[float, float, int]:
+    """Build + 26 years; returns (wall s, CPU s, start households)."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    model = SortingModel(rng=seed, scenario_name=scenario, policy_name=policy)
+    model.run_until_year(2050)
+    return time.perf_counter() - t0, time.process_time() - c0, model.start_households
+
+
+def phase_times(scenario: str, seed: int) -> tuple[dict, dict]:
+    """CPU seconds per phase and per lever of one woonfundament run."""
+    phases, per_lever = {}, {}
+
+    def timed(function, store, name):
+        def wrapper(model):
+            c = time.process_time()
+            function(model)
+            store[name] = store.get(name, 0.0) + time.process_time() - c
+        return wrapper
+
+    class Timed:
+        def __init__(self, module):
+            self.NAME, self.apply = module.NAME, timed(module.apply, per_lever, module.NAME)
+
+    saved_order = levers.ORDER
+    levers.ORDER = tuple(Timed(m) for m in saved_order)
+    try:
+        model = SortingModel(rng=seed, scenario_name=scenario, policy_name="woonfundament")
+        model.phases = tuple(timed(f, phases, f"{f.__module__.split('.')[-1]}.{f.__name__}")
+                             for f in model.phases)
+        model.run_until_year(2050)
+    finally:
+        levers.ORDER = saved_order
+    return phases, per_lever
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pairs", type=int, default=5, help="pairs of runs (seeds 1..n)")
+    parser.add_argument("--scenario", default="base")
+    parser.add_argument("--schelling-repeats", type=int, default=3)
+    parser.add_argument("--skip-schelling", action="store_true")
+    args = parser.parse_args()
+
+    print("sorteermachine lever benchmark")
+    print(f"  date      {datetime.datetime.now().isoformat(timespec='seconds')}")
+    print(f"  machine   {platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}")
+    print(f"  versions  python {platform.python_version()}, numpy {np.__version__}, "
+          f"mesa {mesa.__version__}; BLAS/OpenMP pinned to 1 thread")
+    print()
+    print(f"[1] full scale, scenario {args.scenario}, 2024-2050, pairs no-policy / "
+          f"woonfundament, seeds 1..{args.pairs}")
+    one_run(args.scenario, "no-policy", 99)  # warm-up: city data, imports
+    rows = []
+    for seed in range(1, args.pairs + 1):
+        base = one_run(args.scenario, "no-policy", seed)
+        lever = one_run(args.scenario, "woonfundament", seed)
+        rows.append((base, lever))
+        print(f"      seed {seed}: no-policy {base[0]:5.2f} s (CPU {base[1]:5.2f})   "
+              f"woonfundament {lever[0]:5.2f} s (CPU {lever[1]:5.2f})   ratio wall "
+              f"{lever[0] / base[0]:.2f}, CPU {lever[1] / base[1]:.2f}")
+    wall = statistics.median(b[0] / a[0] for a, b in rows)
+    cpu = statistics.median(b[1] / a[1] for a, b in rows)
+    lever_wall = statistics.median(b[0] for _, b in rows)
+    households = rows[0][1][2]
+    print(f"    median ratio woonfundament / no-policy: wall {wall:.2f}, CPU {cpu:.2f}")
+    print(f"    woonfundament median wall {lever_wall:.2f} s; household-steps/s "
+          f"{households * STEPS / lever_wall:,.0f} ({households:,} start households)")
+    print()
+    phases, per_lever = phase_times(args.scenario, 1)
+    print("[2] CPU seconds of one woonfundament run (seed 1), per phase and per lever")
+    for name, seconds in phases.items():
+        print(f"      {name:24s} {seconds:6.2f}")
+    print("      policy phase, per lever:")
+    for name, seconds in per_lever.items():
+        print(f"        {name:22s} {seconds:6.3f}")
+    print()
+    ratio_schelling = None
+    if not args.skip_schelling:
+        runs = [time_schelling(seed) for seed in range(1, args.schelling_repeats + 1)]
+        agents = statistics.mean(r[2] for r in runs)
+        rate = agents * STEPS / statistics.median(r[0] for r in runs)
+        ratio_schelling = households * STEPS / lever_wall / rate
+        print(f"[3] Mesa Schelling example, {agents:,.0f} agents, 26 steps: median "
+              f"{statistics.median(r[0] for r in runs):.2f} s, {rate:,.0f} agent-steps/s")
+        print()
+    print("[4] targets of issue 8")
+    print(f"    woonfundament / no-policy (median wall ratio) {wall:6.2f}   target <= "
+          f"{TARGET_RATIO}   {'PASS' if wall <= TARGET_RATIO else 'FAIL'}")
+    if ratio_schelling is not None:
+        print(f"    woonfundament vs Schelling (throughput)       {ratio_schelling:6.1f} x "
+              f"target >= {TARGET_SCHELLING} x  "
+              f"{'PASS' if ratio_schelling >= TARGET_SCHELLING else 'FAIL'}")
+    print()
+    print("Timings on a shared machine vary by 20-30% between runs; the ratios are taken pair "
+          "by pair. Rerun if a figure is close to a target.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""Demolition and replacement: the least wanted stock is demolished where vacancy is high,
+and part of it replaced.
+
+Each year of the schedule, the lever computes how many dwellings the city can have for the
+households the scenario's path expects at the end of the year (the path of
+`model/phases/migration.py`) with vacancy at
+`demolition_vacancy_cap` (less a safety margin of `SAFETY`), and demolishes the excess,
+corrected for the replacement it builds: D = excess / (1 - `demolition_replacement_ratio`),
+at most `demolition_max_per_year`.
+It runs after the levers that add dwellings (the band's additions, which it sees the next
+year, excepted). Candidates lie in buurten whose vacancy exceeds `demolition_buurt_vacancy`:
+every vacant dwelling (private ones are bought up for it) and the occupied corporation
+dwellings; vacant ones are `VACANT_ODDS` times likelier, and those in buurten of low
+liveability likelier, so corporations demolish occupied stock (and displace its tenants,
+reason `demolition`) only where too few dwellings stand empty. Replacement:
+round(D x ratio) dwellings in the segment mix `demolition_replacement_mix`, in the buurten
+where the demolished ones stood.
+"""
+
+import numpy as np
+
+from model import stock
+from model.categories import Owner
+from model.phases.migration import target_households
+from model.synthesis import largest_remainder
+
+NAME = "demolition"
+SAFETY = 0.006  # aim this far under the cap: the year's households are an expectation
+VACANT_ODDS = 20.0
+
+
+def is_on(params) -> bool:
+    return bool(params.demolition)
+
+
+def excess(model) -> float:
+    """Dwellings above what keeps the expected year-end vacancy at the cap."""
+    p = model.params
+    households = target_households(model, model.year)
+    allowed = households / (1.0 - max(p.demolition_vacancy_cap - SAFETY, 0.0))
+    return model.dwellings.count() - allowed
+
+
+def apply(model) -> None:
+    from model.levers import scheduled
+
+    p, d, city = model.params, model.dwellings, model.city
+    if not (is_on(p) and scheduled(model, NAME)):
+        return
+    over = excess(model)
+    if over <= 0:
+        return
+    ratio = p.demolition_replacement_ratio
+    n = min(int(np.ceil(over / (1.0 - ratio))), int(round(p.demolition_max_per_year * p.scale)))
+    rows = d.rows()
+    vacant = d.occupant[rows] < 0
+    rented = rows[(vacant | (d.owner[rows] == Owner.CORPORATION)) & ~stock.pending(model, rows)]
+    vacancy = (np.bincount(d.buurt[rows], weights=vacant, minlength=city.n_buurten)
+               / np.maximum(np.bincount(d.buurt[rows], minlength=city.n_buurten), 1))
+    high = vacancy[d.buurt[rented]] > p.demolition_buurt_vacancy
+    candidates = rented[high] if high.any() else rented
+    weight = (np.where(d.occupant[candidates] < 0, VACANT_ODDS, 1.0)
+              * np.exp(-model.liveability[d.buurt[candidates]]))
+    gone = stock.pick(model, candidates, n, weight)
+    buurten = d.buurt[gone].copy()
+    stock.remove(model, gone, NAME)
+    replace = int(round(gone.size * ratio))
+    if replace:
+        segments = np.repeat(np.arange(8), largest_remainder(
+            np.asarray(p.demolition_replacement_mix), replace))
+        where = model.rng.permutation(buurten)[:replace]
+        stock.build(model, model.rng.permutation(segments), where)
+
+
+def rules(params, city) -> list:
+    return []

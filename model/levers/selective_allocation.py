@@ -1,0 +1,67 @@
+"""Selective allocation (Wet bijzondere maatregelen grootstedelijke problematiek, art. 8), as
+Heerlen-Noord proposes: in designated areas, social and cheap private rent only to
+households with income from work or pension.
+
+The rule applies to households that have lived in the region for fewer than
+`selective_allocation_residence_years` (6 in the law): in-movers from outside Parkstad
+(origin 'netherlands' or 'abroad') within that many years of arriving. Their income source
+is read by `model.rules.income_source`: pension from 67, social assistance for the model's
+vulnerable households (they stand for bijstand and care clients), work otherwise. Refused
+households look elsewhere in the city or leave (the 'waterbed' the evaluations describe);
+both are counted.
+"""
+
+import numpy as np
+
+from model import rules as dutch_rules
+from model.allocation import AllocationRule, for_choosers
+from model.categories import Segment as S
+
+NAME = "selective_allocation"
+RENTED_CHEAP = np.isin(np.arange(len(S)), (S.CORP_SOCIAL, S.PRIVATE_CHEAP))  # by segment
+
+
+def is_on(params) -> bool:
+    return bool(params.selective_allocation) and bool(params.selective_allocation_areas.strip())
+
+
+def apply(model) -> None:
+    return None
+
+
+def check(params, city) -> None:
+    if is_on(params):
+        _areas(params, city)
+
+
+def _areas(params, city) -> np.ndarray:
+    from model.levers import buurt_mask
+
+    return buurt_mask(city, params.selective_allocation_areas, "selective_allocation_areas")
+
+
+class SelectiveAllocation(AllocationRule):
+    lever = NAME
+
+    def __init__(self, designated: np.ndarray):
+        self.designated = designated
+
+    def active(self, model) -> bool:
+        from model.levers import scheduled
+
+        return scheduled(model, NAME)
+
+    def forbid(self, model, market, idx, offered, j):
+        h, p = model.households, model.params
+        rows = market.ch.rows[idx]
+        recent = dutch_rules.FROM_OUTSIDE_REGION[h.origin[rows]] & (
+            model.year - h.arrived[rows] < p.selective_allocation_residence_years)
+        source = dutch_rules.income_source(h.age[rows], h.vulnerable[rows])
+        subject = recent & (source == dutch_rules.BENEFIT)
+        d = model.dwellings
+        return for_choosers(subject, offered, j, lambda dw: self.designated[d.buurt[dw]]
+                            & RENTED_CHEAP[d.segment[dw]])
+
+
+def rules(params, city) -> list:
+    return [SelectiveAllocation(_areas(params, city))] if is_on(params) else []

@@ -1,0 +1,108 @@
+"""Target-group regulation (Doelgroepenverordening Heerlen 2023): new social rent, middle
+rent and affordable purchase let or sold only to their income groups for a lock-in period.
+
+Every dwelling built while the lever is on (by the programme, to demand, as replacement,
+by a city marriage or the band) is reserved for the `target_group_lock_years` after it is
+built, if its segment has a target group:
+- social rent (corp_social, private_cheap): incomes within the DAEB limit;
+- middle rent (corp_middle; private_free up to the middle-rent ceiling): the middle-income
+  band of the Wet betaalbare huur;
+- affordable purchase (own_1..own_3, WOZ up to 390,000): incomes up to 78,500.
+Its allocation rule forbids a reserved dwelling to anyone outside its group (refusals:
+`refused_target_group`). Whether the lever is on or not, lettings of dwellings built in the
+run within the lock-in period are counted with the share that went to the target group
+(`new_lettings`, `new_lettings_target_share`), and lettings of reserved dwellings
+(`regulated_lettings`, `regulated_lettings_target_share`).
+"""
+
+import numpy as np
+
+from model import rules as dutch_rules
+from model.allocation import AllocationRule
+from model.categories import Segment as S
+
+NAME = "target_group"
+NONE, SOCIAL, MIDDLE, AFFORDABLE = 0, 1, 2, 3
+SEGMENT_GROUP = np.array([SOCIAL, MIDDLE, SOCIAL, MIDDLE, AFFORDABLE, AFFORDABLE, AFFORDABLE,
+                          NONE], dtype=np.int8)
+
+
+def is_on(params) -> bool:
+    return bool(params.target_group)
+
+
+def apply(model) -> None:
+    """Reserve this year's new dwellings for their target groups."""
+    from model.levers import scheduled
+
+    p, d = model.params, model.dwellings
+    if not (is_on(p) and scheduled(model, NAME)):
+        return
+    rows = d.rows()
+    new = rows[(d.built[rows] == model.year) & (d.regulated_until[rows] == 0)]
+    new = new[group_of(d, new) != NONE]
+    d.regulated_until[new] = model.year + p.target_group_lock_years - 1
+
+
+def group_of(d, rows: np.ndarray) -> np.ndarray:
+    """The target group of each dwelling by its segment (free-sector rent above the
+    middle-rent ceiling has none)."""
+    group = SEGMENT_GROUP[d.segment[rows]]
+    expensive = (d.segment[rows] == S.PRIVATE_FREE) & (d.rent[rows]
+                                                        > dutch_rules.MIDDLE_RENT_CEILING)
+    return np.where(expensive, NONE, group)
+
+
+def group_table(ctx) -> np.ndarray:
+    """Chooser x target group (none, social, middle, affordable): whether the chooser
+    belongs to it; made once per market (kept on its context)."""
+    table = getattr(ctx, "target_groups", None)
+    if table is None:
+        table = np.stack([np.ones(ctx.income.size, dtype=bool), ctx.daeb, ctx.middle_ok,
+                          ctx.income <= dutch_rules.AFFORDABLE_PURCHASE_INCOME], axis=1)
+        ctx.target_groups = table
+    return table
+
+
+def in_group(ctx, idx: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Whether each chooser idx belongs to the target group of the dwelling paired with it
+    (idx and group of the same length)."""
+    return group_table(ctx)[idx, group]
+
+
+class TargetGroups(AllocationRule):
+    """Reserved dwellings only for their target group; counts lettings of new dwellings."""
+
+    lever = NAME
+
+    def __init__(self, enforced: bool):
+        self.enforced = enforced
+
+    def forbid(self, model, market, idx, offered, j):
+        if not self.enforced:
+            return None
+        d = model.dwellings
+        reserved = d.regulated_until[offered] >= model.year
+        if not reserved.any():
+            return None
+        group = np.where(reserved, group_of(d, offered), NONE).astype(np.intp)[j]
+        return ~np.take_along_axis(group_table(market.ctx)[idx], group, axis=1)
+
+    def let(self, model, market, winners, homes):
+        d, f, p = model.dwellings, model.flows, model.params
+        recent = (d.built[homes] > 0) & (model.year - d.built[homes] < p.target_group_lock_years)
+        if not recent.any():
+            return
+        winners, homes = winners[recent], homes[recent]
+        group = group_of(d, homes)
+        new = group != NONE
+        ok = in_group(market.ctx, winners, group)
+        reserved = d.regulated_until[homes] >= model.year
+        f.new_lettings += int(new.sum())
+        f.new_lettings_in_group += int((new & ok).sum())
+        f.regulated_lettings += int(reserved.sum())
+        f.regulated_lettings_in_group += int((reserved & ok).sum())
+
+
+def rules(params, city) -> list:
+    return [TargetGroups(is_on(params))]
