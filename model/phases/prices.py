@@ -14,8 +14,8 @@ that says how much dearer or cheaper the buurt has become since the start:
   buurt's and half its wijk's (small buurten are noisy): more empty homes, lower prices.
   It is measured against the vacancy the first year's market leaves: the start state's
   vacancy comes from statistics (KWB), and the first market moves it between buurten by
-  far more (8 points standard deviation) than any later year does (about 1 point a year),
-  so prices do not answer that settling-in as if it were demand;
+  more than all later years together (docs/ODD.md 7.5a), so prices do not answer that
+  settling-in as if it were demand;
 - *status*: the buurt status movers saw this year (`market.buurt_status`);
 - *liveability*: last year's score (7.7), in standard deviations;
 - *pressure*: how many bids each letting of a market-priced dwelling (private rent and
