@@ -225,7 +225,8 @@ def count_chart(runs, what: str, lang: str = "en", scale: float = 1.0, **size
         columns["_ambition"] = t["ambition"]
         colours[t["ambition"]] = COL_REFERENCE
         dashes[t["ambition"]] = "dotted"
-    span = 0.06 * float(np.nanmax([np.nanmax(r[col].to_numpy(float)) for r in runs] + [1]))
+    values = np.concatenate([r[col].to_numpy(float) for r in runs])
+    span = 0.06 * float(np.nanmax(values)) if np.isfinite(values).any() else 0.0
     return charts.time_chart(
         _series(runs, columns), title=title, y_title=y_title, colours=colours, dashes=dashes,
         y_format=fmt, zero=zero, min_span=0 if zero else span, note=_note(runs, t),
@@ -474,12 +475,15 @@ def sensitivity_chart(indices: pd.DataFrame, method: str, *, title: str, width: 
     or Sobol's total-order index ST."""
     key, conf, name = (("mu_star", "mu_star_conf", "mu* (mean absolute effect)")
                        if method == "morris" else ("ST", "ST_conf", "total-order index ST"))
-    data = indices[["label", key, conf]].rename(columns={key: "value", conf: "conf"}).copy()
+    data = indices[["parameter", "label", key, conf]].rename(
+        columns={key: "value", conf: "conf"}).copy()
     data["low"] = (data["value"] - data["conf"]).clip(lower=0)
     data["high"] = data["value"] + data["conf"]
-    data["tip"] = [f"{lab}: {v:.3g} (95% interval {lo:.3g} to {hi:.3g})"
-                   for lab, v, lo, hi in zip(data["label"], data["value"], data["low"],
-                                             data["high"], strict=True)]
+    data["tip"] = [f"{par} ({lab}): {v:.3g} (95% interval {lo:.3g} to {hi:.3g})"
+                   for par, lab, v, lo, hi in zip(data["parameter"], data["label"],
+                                                  data["value"], data["low"], data["high"],
+                                                  strict=True)]
+    data["label"] = data["parameter"]  # the register's name: labels alone can be ambiguous
     order = list(data.sort_values("value", ascending=False)["label"])
     y = charts.alt.Y("label:N", sort=order, title=None,
                      axis=charts.alt.Axis(labelLimit=260, labelColor="#222222"))
