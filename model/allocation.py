@@ -22,7 +22,7 @@ else does a lever touch the market:
 A rule is active in the years its lever's schedule says (`active(model)`).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -37,6 +37,13 @@ class Market:
 
     ch: object
     ctx: object
+    cache: dict = field(default_factory=dict)  # what a rule computes once per market
+
+    def per_chooser(self, key: str, compute) -> np.ndarray:
+        """An array over all choosers, computed once per market by `compute()`."""
+        if key not in self.cache:
+            self.cache[key] = compute()
+        return self.cache[key]
 
 
 class AllocationRule:

@@ -12,6 +12,7 @@
     sorteermachine batch SPEC [--workers N | --dask-local N | --dask-scheduler ADDR] --out DIR
     sorteermachine sensitivity SPEC --method morris|sobol [--workers N | ...] --out DIR
     sorteermachine report DIR [--baseline SCENARIO/POLICY]
+    sorteermachine ui [--host HOST] [--port PORT] [--lock LEVER[=VALUE] ...]
 
 Bad input (an unknown scenario or parameter, a value out of range, a broken data file) stops
 with a message naming the field and what is allowed, exit code 2, and nothing written.
@@ -415,6 +416,30 @@ def _batch_arguments(b) -> None:
     b.add_argument("--quiet", action="store_true", help="no progress or summary")
 
 
+def cmd_ui(args) -> int:
+    """The workshop app on http://HOST:PORT/ (needs the `ui` extra)."""
+    from sorteermachine.app.server import UIError, serve
+
+    locks = {}
+    for item in args.lock:
+        name, _, raw = item.partition("=")
+        name = name.strip()
+        param = REGISTER.get(name)
+        if param is None or not param.lever:
+            levers = ", ".join(p.name for p in REGISTER.values() if p.lever)
+            raise ParameterError(f"--lock {item!r}: '{name}' is not a lever; levers are "
+                                 f"{levers}")
+        locks[name] = (param.validate(_parse_set([f"{name}={raw}"])[name], "--lock")
+                       if raw else None)
+    if not 1 <= args.port <= 65535:
+        raise ParameterError(f"--port {args.port}: allowed is a port from 1 to 65535")
+    try:
+        return serve(args.host, args.port, locks)
+    except UIError as exc:
+        print(f"sorteermachine: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sorteermachine",
@@ -513,6 +538,16 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     h.add_argument("--out", required=True, help="folder to write skill.csv and the rest to")
     h.set_defaults(func=cmd_hindcast)
+
+    u = sub.add_parser("ui", help="start the workshop web app (map, levers, comparison); "
+                                  "needs the ui extra")
+    u.add_argument("--host", default="127.0.0.1", help="address to listen on (default "
+                                                        "127.0.0.1: this machine only)")
+    u.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    u.add_argument("--lock", action="append", default=[], metavar="LEVER[=VALUE]",
+                   help="fix a lever for the workshop (at VALUE, or at its value in the "
+                        "chosen scenario); repeatable")
+    u.set_defaults(func=cmd_ui)
     return parser
 
 

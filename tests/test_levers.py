@@ -9,11 +9,12 @@ from functools import cache
 import numpy as np
 import pytest
 
-from model import SortingModel, stock
+from model import SortingModel, levers, stock
 from model.categories import Origin
 from model.categories import Segment as S
 from model.ledger import EVENT, REASON
-from model.params import ParameterError
+from model.params import ParameterError, make_params
+from model.register import REGISTER
 from model.rules import WORK, income_source
 from sorteermachine.cli import main
 
@@ -84,8 +85,15 @@ def test_programme_raises_fit_and_where_it_builds_decides_mixing_or_keeping():
     assert left(market) < left(without)
 
 
+# Prices that never move: new owner-occupied homes keep the price class they were built in
+# (with moving prices a revaluation may move them to the next class, model/phases/prices.py).
+STATIC_PRICES = {"price_vacancy_effect": 0.0, "price_status_effect": 0.0,
+                 "price_liveability_effect": 0.0, "price_pressure_effect": 0.0}
+
+
 def test_programme_builds_exactly_as_configured_where_segments_are_missing():
-    model = run(1, 2030, **{**PROGRAMME, "programme_end": 2030, "demolition": False})
+    model = run(1, 2030, **{**PROGRAMME, "programme_end": 2030, "demolition": False,
+                            **STATIC_PRICES})
     d = model.dwellings
     rows = d.rows()
     new = rows[d.built[rows] > 0]
@@ -155,7 +163,7 @@ def test_fair_share_cuts_the_vulnerable_inflow_by_the_set_fraction():
     with_it = sum(f["in_vulnerable"].sum() for f in frames(2032, fair_share_cut=cut))
     without = sum(f["in_vulnerable"].sum() for f in frames(2032))
     # From 2025 on, half are refused: within sampling noise of a 50% cut (2024 has no flows).
-    assert abs(with_it / without - (1 - cut)) < 0.1
+    assert abs(with_it / without - (1 - cut)) < 0.05
     refused = sum(f["refused_fair_share"].sum() for f in frames(2032, fair_share_cut=cut))
     assert refused > 0
 
@@ -328,6 +336,18 @@ def _policy(tmp_path, body: str):
      "selective_allocation_areas: 'Atlantis' is not a wijk or buurt of Heerlen"),
     ("fair_share_cut = -0.1\n", "parameter 'fair_share_cut' = -0.1 is not allowed"),
     ("renovation_per_year = 10.5\n", "expected a whole number from 0 to 5000"),
+    ("programme_per_year = [100, 0, 0]\n", "'programme_per_year' = [100, 0, 0] is not "
+                                           "allowed; expected a list of 8 numbers"),
+    ('programme_location = "everywhere"\n', "expected one of 'missing_segments', 'market'"),
+    ("demolition_vacancy_cap = 0.5\n", "'demolition_vacancy_cap' = 0.5 is not allowed"),
+    ("target_group_lock_years = 0\n", "'target_group_lock_years' = 0 is not allowed"),
+    ('capacity_test_combine = "and"\n', "expected one of 'either', 'both'"),
+    ('splitting_ban = "yes"\n', "'splitting_ban' = 'yes' is not allowed; expected true or "
+                                "false"),
+    ("corp_middle_target = 0.9\n", "'corp_middle_target' = 0.9 is not allowed"),
+    ('construction = "lots"\n', "expected one of 'none', 'demand'"),
+    ("daeb_free_share = 0.2\n", "'daeb_free_share' = 0.2 is not allowed"),
+    ("city_marriage_per_year = -5\n", "'city_marriage_per_year' = -5 is not allowed"),
     ("beta_status = 1.0\n", "'beta_status' is not a lever"),
 ])
 def test_bad_lever_settings_stop_with_a_clear_message(tmp_path, capsys, body, message):
@@ -338,6 +358,14 @@ def test_bad_lever_settings_stop_with_a_clear_message(tmp_path, capsys, body, me
     assert code == 2, err
     assert message in err, err
     assert not out.exists()  # nothing half-written
+
+
+@pytest.mark.parametrize("lever", sorted(m for m in levers.MODULES if f"{m}_start" in REGISTER))
+def test_every_schedule_must_not_end_before_it_starts(lever):
+    bad = make_params({f"{lever}_start": 2040, f"{lever}_end": 2030})
+    with pytest.raises(ParameterError, match=f"mine.toml: the schedule of lever '{lever}' "
+                                             f"ends before it starts: {lever}_end = 2030"):
+        levers.check(bad, where="mine.toml")
 
 
 def test_bad_schedule_on_the_command_line_names_the_option(tmp_path, capsys):

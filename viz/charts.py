@@ -60,13 +60,33 @@ def spec(chart: alt.TopLevelMixin) -> dict:
     return out
 
 
+def vega_spec(chart: alt.TopLevelMixin) -> dict:
+    """The chart compiled to a Vega spec (by vl-convert, in a few milliseconds), for a page
+    that draws it: the browser then skips compiling Vega-Lite, the slow part of a redraw.
+    Its menu offers the picture downloads only (no links that would go online)."""
+    import vl_convert
+
+    out = vl_convert.vegalite_to_vega(spec(chart))
+    out["usermeta"] = {"embedOptions": {"actions": {"export": True, "source": False,
+                                                    "compiled": False, "editor": False}}}
+    return out
+
+
 _DATASETS = "_named_datasets"
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as plain JSON values (NaN becomes null: JSON has no NaN)."""
+    clean = frame.astype(object).where(frame.notna(), None)
+    return [{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+            for row in clean.to_dict("records")]
 
 
 def _with_datasets(chart: alt.TopLevelMixin, **datasets: list) -> alt.TopLevelMixin:
     """Attach large inline data (map geometry) that marks refer to as `alt.NamedData(name)`:
     `spec` adds it to the finished dict, so Altair does not copy and check every vertex
-    (that made a map 0.5 s slower to build)."""
+    (that made a map 0.5 s slower to build). Altair's copies (`.properties()` and the
+    like) do not carry it: attach it to the finished chart."""
     object.__setattr__(chart, _DATASETS, datasets)  # past SchemaBase's own __setattr__
     return chart
 
@@ -182,7 +202,7 @@ def time_chart(data: pd.DataFrame, *, title: str, y_title: str, colours: dict[st
     y_scale = alt.Scale(domain=y_domain, zero=zero, nice=True)
     y = alt.Y("value:Q", title=y_title, axis=alt.Axis(format=y_format, tickCount=6),
               scale=y_scale)
-    base = alt.Chart(data)
+    base = alt.Chart()  # the data is the layer's (below): given once, not copied per layer
     layers = []
     if has_band:
         layers.append(base.mark_area(opacity=0.22, aria=False).encode(
@@ -196,10 +216,12 @@ def time_chart(data: pd.DataFrame, *, title: str, y_title: str, colours: dict[st
         x=x, y=y, color=colour, tooltip=alt.Tooltip("tip:N", title=None),
         description="tip:N"))
     if note:
-        layers.append(alt.Chart(pd.DataFrame({"note": [note]})).mark_text(
+        layers.append(alt.Chart(alt.Data(values=[{"note": note}])).mark_text(
             fontStyle="italic", color=MUTED, fontSize=12, align="center", dy=-height / 2 + 14,
             aria=False).encode(text="note:N"))
-    return alt.layer(*layers).properties(title=title, width=width, height=height)
+    chart = alt.layer(*layers, data=alt.NamedData(name="series")).properties(
+        title=title, width=width, height=height)
+    return _with_datasets(chart, series=_records(data))
 
 
 def _domain(data: pd.DataFrame, zero: bool, min_span: float) -> list[float] | alt.UndefinedType:
@@ -250,13 +272,15 @@ def bar_chart(data: pd.DataFrame, *, title: str, y_title: str, colours: dict[str
     colour = alt.Color("series:N", scale=alt.Scale(domain=names, range=list(colours.values())),
                        legend=alt.Legend(title=None, symbolType="square"))
     y = alt.Y("value:Q", title=y_title, axis=alt.Axis(format=y_format, tickCount=6))
-    base = alt.Chart(data).encode(x=x, xOffset=offset)
+    base = alt.Chart().encode(x=x, xOffset=offset)
     layers = [base.mark_bar().encode(y=y, color=colour, tooltip=alt.Tooltip("tip:N", title=None),
                                      description="tip:N")]
     if show_values:
         layers.append(base.mark_text(dy=-6, fontSize=11, color="#222222", aria=False).encode(
             y=y, text="label:N"))
-    return alt.layer(*layers).properties(title=title, width=width, height=height)
+    chart = alt.layer(*layers, data=alt.NamedData(name="bars")).properties(
+        title=title, width=width, height=height)
+    return _with_datasets(chart, bars=_records(data))
 
 
 # --- maps ----------------------------------------------------------------------------------------
@@ -370,7 +394,7 @@ def choropleth(areas: Sequence[dict], values: pd.DataFrame, *, title: str,
             tooltip=alt.Tooltip("properties.tip:N", title=None),
             description="properties.tip:N"))
     if context_labels is not None and len(context_labels):
-        layers.append(alt.Chart(context_labels).mark_text(
+        layers.append(alt.Chart(alt.Data(values=_records(context_labels))).mark_text(
             fontSize=11, color="#9a9a9a", clip=True, aria=False).encode(
             longitude="lon:Q", latitude="lat:Q", text="text:N"))
     layers.append(alt.Chart(alt.NamedData(name=name), name=name).mark_geoshape(
@@ -387,11 +411,11 @@ def choropleth(areas: Sequence[dict], values: pd.DataFrame, *, title: str,
                   for r in rows for p in [label_point(r)]]
         labels = [x for x in labels if x["label"]]
         if labels:
-            layers.append(alt.Chart(pd.DataFrame(labels)).mark_text(
+            layers.append(alt.Chart(alt.Data(values=labels)).mark_text(
                 fontSize=10.5, fontWeight="bold", color="#222222", stroke="#ffffff",
                 strokeWidth=3, strokeOpacity=0.85, strokeJoin="round", aria=False).encode(
                 longitude="lon:Q", latitude="lat:Q", text="label:N"))
-            layers.append(alt.Chart(pd.DataFrame(labels)).mark_text(
+            layers.append(alt.Chart(alt.Data(values=labels)).mark_text(
                 fontSize=10.5, fontWeight="bold", color="#222222", aria=False).encode(
                 longitude="lon:Q", latitude="lat:Q", text="label:N"))
     chart = alt.layer(*layers).project(**projection).properties(

@@ -48,13 +48,13 @@ def corporation(model, rows: np.ndarray) -> np.ndarray:
     return (d.owner[rows] == Owner.CORPORATION) & ~leaving
 
 
-def plan(model) -> tuple[np.ndarray, np.ndarray]:
-    """Corporation dwellings to take out of and to add to each wijk this year (floats)."""
+def plan(model, rows: np.ndarray, is_corp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Corporation dwellings to take out of and to add to each wijk this year (floats), for
+    the living dwellings `rows` of which `is_corp` are the corporation's."""
     p, d, city = model.params, model.dwellings, model.city
-    rows = d.rows()
     wijk = d.wijk[rows]
     total = np.bincount(wijk, minlength=city.n_wijken).astype(float)
-    corp = np.bincount(wijk, weights=corporation(model, rows), minlength=city.n_wijken)
+    corp = np.bincount(wijk, weights=is_corp, minlength=city.n_wijken)
     years_left = max(p.bandwidth_end - LEAD_YEARS - model.year + 1, 1)
     lo, hi = p.bandwidth_low + MARGIN, p.bandwidth_high - MARGIN
     big = total >= MIN_WIJK_DWELLINGS * p.scale
@@ -88,11 +88,12 @@ def apply(model) -> None:
     p, d = model.params, model.dwellings
     if not (is_on(p) and scheduled(model, NAME)):
         return
-    take, add = plan(model)
-    take, add = _whole(model, take), _whole(model, add)
     rows = d.rows()
+    is_corp = corporation(model, rows)
+    take, add = plan(model, rows, is_corp)
+    take, add = _whole(model, take), _whole(model, add)
     free = ~stock.pending(model, rows)
-    corp = rows[corporation(model, rows) & free]
+    corp = rows[is_corp & free]
     private = rows[(d.owner[rows] == Owner.PRIVATE_LANDLORD) & free]
     # Dwellings per buurt that corporations do not own: where new corporation homes go.
     other = np.bincount(d.buurt[rows], weights=d.owner[rows] != Owner.CORPORATION,

@@ -57,7 +57,8 @@ class CapacityTest(AllocationRule):
         return enforced(model) and bool(model.capacity_failing.any())
 
     def forbid(self, model, market, idx, offered, j):
-        vulnerable = model.households.vulnerable[market.ch.rows[idx]]
+        vulnerable = market.per_chooser(
+            NAME, lambda: model.households.vulnerable[market.ch.rows])[idx]
         return for_choosers(vulnerable, offered, j,
                             lambda dw: model.capacity_failing[model.dwellings.buurt[dw]])
 

@@ -1,12 +1,14 @@
 """Fair share of priority groups (afstapeling): a cap on the yearly inflow of vulnerable
 households from other municipalities.
 
-While the lever is on, its allocation rule keeps a share `fair_share_cut` of the vulnerable
-in-movers out of the city's market each year: each is refused with that probability before
-it searches (ledger: `refuse`, reason `fair_share`; city.csv: `refused_fair_share`); the
-region houses them instead. The household path of the scenario is still followed: the
-migration phase's top-up draws further in-movers to fill the places, so the city's
-population keeps its path while the vulnerable inflow falls by the set fraction.
+While the lever is on, its allocation rule keeps vulnerable in-movers out of the city's
+market before they search (ledger: `refuse`, reason `fair_share`; city.csv:
+`refused_fair_share`); the region houses them instead. The household path of the scenario is
+still followed: the migration phase draws further in-movers to fill the places, and a share
+`inflow_vulnerable_share` = f of those is vulnerable too. So that the vulnerable inflow falls
+by the set fraction c = `fair_share_cut` once the replacements are in, each vulnerable
+in-mover is refused with probability q = c / (1 - f (1 - c)) (capped at 1): then a share
+f (1 - q) / (1 - f q) = f (1 - c) of the arrivals is vulnerable.
 """
 
 from model.allocation import AllocationRule
@@ -34,7 +36,14 @@ class FairShare(AllocationRule):
         ch = market.ch
         vulnerable = model.households.vulnerable[ch.rows] & ch.newcomer
         draw = model.rng.random(ch.rows.size)
-        return vulnerable & (draw < model.params.fair_share_cut)
+        return vulnerable & (draw < refusal_probability(model.params))
+
+
+def refusal_probability(params) -> float:
+    """The chance of refusing a vulnerable in-mover that cuts the vulnerable inflow by
+    `fair_share_cut` after the replacements the household path draws."""
+    c, f = params.fair_share_cut, params.inflow_vulnerable_share
+    return min(c / max(1.0 - f * (1.0 - c), 1e-9), 1.0)
 
 
 def rules(params, city) -> list:

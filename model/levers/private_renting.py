@@ -81,6 +81,14 @@ def upgrade(model) -> None:
     stock.relabel(model, chosen[k:], S.PRIVATE_FREE, rent=rent, at_next_letting=True)
 
 
+def unbound_choosers(model, ch) -> np.ndarray:
+    """In-movers from outside Parkstad whose income is not from work: no binding."""
+    h = model.households
+    return (ch.newcomer & dutch_rules.FROM_OUTSIDE_REGION[h.origin[ch.rows]]
+            & (dutch_rules.income_source(h.age[ch.rows], h.vulnerable[ch.rows])
+               != dutch_rules.WORK))
+
+
 class LocalBinding(AllocationRule):
     """Cheap private rent only to home-seekers with binding to the region."""
 
@@ -90,11 +98,7 @@ class LocalBinding(AllocationRule):
         return _scheduled(model) and model.params.local_binding
 
     def forbid(self, model, market, idx, offered, j):
-        h, ch = model.households, market.ch
-        rows = ch.rows[idx]
-        unbound = (ch.newcomer[idx] & dutch_rules.FROM_OUTSIDE_REGION[h.origin[rows]]
-                   & (dutch_rules.income_source(h.age[rows], h.vulnerable[rows])
-                      != dutch_rules.WORK))
+        unbound = market.per_chooser(self.lever, lambda: unbound_choosers(model, market.ch))[idx]
         d, limit = model.dwellings, model.params.local_binding_rent_max
         return for_choosers(unbound, offered, j, lambda dw: (d.segment[dw] == S.PRIVATE_CHEAP)
                             & (d.rent[dw] <= limit))

@@ -40,6 +40,17 @@ def _areas(params, city) -> np.ndarray:
     return buurt_mask(city, params.selective_allocation_areas, "selective_allocation_areas")
 
 
+def subject_choosers(model, ch) -> np.ndarray:
+    """Choosers the rule applies to: recent in-movers from outside the region living on a
+    benefit."""
+    h, p = model.households, model.params
+    rows = ch.rows
+    recent = dutch_rules.FROM_OUTSIDE_REGION[h.origin[rows]] & (
+        model.year - h.arrived[rows] < p.selective_allocation_residence_years)
+    return recent & (dutch_rules.income_source(h.age[rows], h.vulnerable[rows])
+                     == dutch_rules.BENEFIT)
+
+
 class SelectiveAllocation(AllocationRule):
     lever = NAME
 
@@ -52,12 +63,7 @@ class SelectiveAllocation(AllocationRule):
         return scheduled(model, NAME)
 
     def forbid(self, model, market, idx, offered, j):
-        h, p = model.households, model.params
-        rows = market.ch.rows[idx]
-        recent = dutch_rules.FROM_OUTSIDE_REGION[h.origin[rows]] & (
-            model.year - h.arrived[rows] < p.selective_allocation_residence_years)
-        source = dutch_rules.income_source(h.age[rows], h.vulnerable[rows])
-        subject = recent & (source == dutch_rules.BENEFIT)
+        subject = market.per_chooser(NAME, lambda: subject_choosers(model, market.ch))[idx]
         d = model.dwellings
         return for_choosers(subject, offered, j, lambda dw: self.designated[d.buurt[dw]]
                             & RENTED_CHEAP[d.segment[dw]])

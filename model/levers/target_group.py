@@ -82,11 +82,12 @@ class TargetGroups(AllocationRule):
         if not self.enforced:
             return None
         d = model.dwellings
-        reserved = d.regulated_until[offered] >= model.year
-        if not reserved.any():
+        reserved = np.flatnonzero(d.regulated_until[offered] >= model.year)
+        if reserved.size == 0:
             return None
-        group = np.where(reserved, group_of(d, offered), NONE).astype(np.intp)[j]
-        return ~np.take_along_axis(group_table(market.ctx)[idx], group, axis=1)
+        group = np.zeros(offered.size, dtype=np.intp)  # NONE for dwellings not reserved
+        group[reserved] = group_of(d, offered[reserved])
+        return ~np.take_along_axis(group_table(market.ctx)[idx], group[j], axis=1)
 
     def let(self, model, market, winners, homes):
         d, f, p = model.dwellings, model.flows, model.params
