@@ -301,6 +301,48 @@ _add("liveability_adjustment", 0.3, float, "share per year", "liveability", "Ass
      "How fast liveability moves toward what composition, turnover and vacancy imply.",
      low=0.0, high=1.0)
 
+# --- prices (model/phases/prices.py) ----------------------------------------------------------
+_PRICE_SOURCE = ("Assumption (no Heerlen estimate found): strength set so prices respond "
+                 "visibly but within the bounds; only directions are tested (docs/ODD.md "
+                 "7.5a)")
+_add("price_adjustment", 0.3, float, "share of the gap per year", "prices",
+     "Assumption: WOZ values follow sales with a lag of a few years",
+     "How far each buurt's price index moves toward its target in a year.",
+     "Aanpassing prijzen", low=0.0, high=1.0)
+_add("price_vacancy_effect", 2.0, float, "ln price per unit vacancy rate", "prices",
+     _PRICE_SOURCE, "How much the target price falls per unit rise of the vacancy rate since "
+     "the start (2.0: ten points more vacant, about 18% lower).",
+     "Prijseffect leegstand", low=0.0, high=10.0)
+_add("price_status_effect", 0.5, float, "ln price per unit status", "prices", _PRICE_SOURCE,
+     "How much the target price rises per unit rise of buurt status (share of high minus "
+     "share of low incomes) since the start.", "Prijseffect status", low=0.0, high=5.0)
+_add("price_liveability_effect", 0.05, float, "ln price per liveability sd", "prices",
+     _PRICE_SOURCE, "How much the target price rises per standard deviation of liveability "
+     "gained since the start.", "Prijseffect leefbaarheid", low=0.0, high=0.5)
+_add("price_pressure_effect", 0.03, float, "ln price per ln bids per letting", "prices",
+     "Assumption: competition between buyers and tenants lifts prices where it is keenest",
+     "How much the target price rises where a letting of a market-priced dwelling draws more "
+     "bids than in the city as a whole (log ratio).", "Prijseffect vraagdruk",
+     low=0.0, high=0.3)
+_add("price_max_change", 0.05, float, "ln price per year", "prices",
+     "Assumption: yearly real WOZ changes per area rarely exceed 5% outside booms",
+     "Largest change of a buurt's price index in one year, up or down.",
+     "Max. prijsverandering per jaar", low=0.0, high=0.2)
+_add("price_index_min", 0.6, float, "ratio to the start", "prices", "Model choice (bound)",
+     "Lowest a buurt's price index may fall, relative to the start.", low=0.2, high=1.0)
+_add("price_index_max", 1.6, float, "ratio to the start", "prices", "Model choice (bound)",
+     "Highest a buurt's price index may rise, relative to the start.", low=1.0, high=5.0)
+_add("free_rent_price_elasticity", 0.5, float, "elasticity", "prices",
+     "Assumption: rents move less than prices (user cost shifts part of the change)",
+     "How free-sector asking rents (private, above the liberalisation limit) follow the "
+     "buurt's price index: rent x index change ^ elasticity.", low=0.0, high=1.5)
+_add("regulated_rent_real_growth", 0.0, float, "per year", "prices",
+     "POLICY_RULES 1.1: regulated rents rise each year by about inflation (middle rent at "
+     "most CAO wages + 1%); in 2024 euros that is about 0",
+     "Real yearly change of regulated rents (corporation social and middle rent, private "
+     "rent up to the liberalisation limit), for sitting tenants too, within each segment's "
+     "ceiling.", "Reële huurstijging gereguleerd", low=-0.03, high=0.03)
+
 # --- construction (growth needs dwellings) --------------------------------------------------
 _add("construction", "none", str, "mode", "construction",
      "Vision 2.2.2 (build mainly middle and high segments)",

@@ -14,9 +14,11 @@ the output rows. A year is a fixed pipeline of phases, each a function `phase(mo
                 the Dutch allocation rules; some residents leave the city
 7. top-up       if the city is still below the path, more newcomers search what is left;
                 the rest of the gap is unmet demand
-8. census       count tables per buurt, read by what follows and by next year's market
-9. liveability  buurt scores follow composition, turnover and vacancy
-10. indicators  the year's rows of city.csv, wijken.csv and buurten.csv
+8. prices       WOZ values and free-sector asking rents follow vacancy, bids, status and
+                liveability; regulated rents follow the rent rules
+9. census       count tables per buurt, read by what follows and by next year's market
+10. liveability buurt scores follow composition, turnover and vacancy
+11. indicators  the year's rows of city.csv, wijken.csv and buurten.csv
 """
 
 from functools import partial
@@ -42,6 +44,7 @@ from model.phases import (
     market,
     migration,
     policy,
+    prices,
 )
 from model.scenarios import combine
 from model.sortingscenario import SortingScenario
@@ -56,6 +59,7 @@ PHASES = (
     migration.run,
     market.run,
     migration.top_up,
+    prices.run,
     census.run,
     liveability.update,
     indicators.record,
@@ -126,6 +130,7 @@ class SortingModel(mesa.Model):
         self.phases = PHASES  # the year's pipeline (a hindcast adds its observed stock)
         census.run(self)
         self.liveability = liveability.initial(self)
+        self.prices = prices.initial(self)  # each buurt's price index and its reference
         self.city_rows: list[dict] = []
         self.wijk_rows: list[dict] = []
         self.buurt_rows: list[dict] = []

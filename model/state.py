@@ -124,7 +124,7 @@ class Dwellings(Table):
         "single_family": np.bool_,
         "occupant": np.int64,  # row in Households, or VACANT
         "built": np.int16,  # year built (0 = before the start)
-        "cost": np.float64,  # housing cost a year (set by set_costs)
+        "cost": np.float64,  # housing cost a year its household pays (set when it moves in)
         # Changes that wait for the next letting (model/stock.py: relabel, sell):
         "pending_segment": np.int8,  # segment it gets when next vacant, or NO_CHANGE
         "pending_rent": np.float64,  # its rent then (0 for owner-occupied)
@@ -136,13 +136,18 @@ class Dwellings(Table):
     }
     FILL = {"occupant": VACANT, "pending_segment": -1}
 
-    def set_costs(self, rows: np.ndarray, owner_cost_rate: float) -> None:
-        """Housing cost a year: rent x 12, or the WOZ value x the user cost of owning. Kept
-        as a column because prices do not change; call it when a dwelling is made or
-        changed."""
+    def asking_cost(self, rows: np.ndarray, owner_cost_rate: float) -> np.ndarray:
+        """What living in the dwellings would cost a household moving in now, a year: the
+        rent x 12, or today's WOZ value x the user cost of owning."""
         owned = self.segment[rows] >= OWN_SEGMENT_START
-        self.cost[rows] = np.where(owned, self.woz[rows] * owner_cost_rate,
-                                   self.rent[rows] * 12.0)
+        return np.where(owned, self.woz[rows] * owner_cost_rate, self.rent[rows] * 12.0)
+
+    def set_costs(self, rows: np.ndarray, owner_cost_rate: float) -> None:
+        """Set `cost`, the housing cost a year its household pays, to today's asking cost:
+        when a household moves in (its rent agreed, its mortgage taken) or a dwelling is made
+        or changed. Revaluations afterwards do not change what a sitting household pays
+        (model/phases/prices.py)."""
+        self.cost[rows] = self.asking_cost(rows, owner_cost_rate)
 
 
 class Displacements:
@@ -199,6 +204,10 @@ class YearFlows:
     # Allocation rules of levers (model/allocation.py): per lever, the (row, uid) of each
     # household a rule refused this year; and lettings under target-group regulation.
     refused: dict = field(default_factory=dict)
+    # The dwellings bid for and let in each pass of the market (arrays of rows), which the
+    # prices phase counts per buurt (model/phases/prices.py).
+    bid_dwellings: list = field(default_factory=list)
+    let_dwellings: list = field(default_factory=list)
     regulated_lettings: int = 0
     regulated_lettings_in_group: int = 0
     new_lettings: int = 0  # lettings of dwellings built in the run, within the lock-in period

@@ -77,10 +77,10 @@ def test_its_report_names_the_city_and_maps_every_wijk(run_dir):
     assert f"<h1>{NAME} housing market simulation" in html
     assert "Heerlen " not in html.replace("Heerlens Woonfundament", "")
     assert "3 wijken and 6 buurten" in html
-    assert len(page.maps) == 2
+    assert len(page.maps) == 3
     for areas in page.maps:  # keyed by the name that starts each area's tooltip
         assert set(areas) == set(WIJK_NAMES.values())
-    assert page.context == [1, 1]  # the neighbour on both maps
+    assert page.context == [1, 1, 1]  # the neighbour on every map
 
 
 def test_an_absolute_change_too_large_for_the_city_is_refused(city_dir, tmp_path, capsys):

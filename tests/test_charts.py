@@ -89,8 +89,10 @@ def test_every_map_indicator_colours_every_wijk_from_its_legend(indicator, lang)
                          "dwellings": [50] + [500] * (n - 1), "households": 400,
                          "vacant_dwellings": np.arange(n), "corp_share": np.linspace(0, 0.9, n),
                          "low_income_share": np.linspace(0.1, 0.6, n),
-                         "vulnerable_share": 0.12, "liveability": np.linspace(-2, 2, n)})
-    wf = pd.concat([rows.assign(year=2024), rows.assign(year=2025, low_income_share=0.35)])
+                         "vulnerable_share": 0.12, "liveability": np.linspace(-2, 2, n),
+                         "mean_woz": 200_000.0})
+    wf = pd.concat([rows.assign(year=2024), rows.assign(
+        year=2025, low_income_share=0.35, mean_woz=np.linspace(150_000, 260_000, n))])
     values = figures.area_values(wf, indicator, 2025, lang=lang)
     keys = [k for k, _, _ in figures.legend(indicator, lang)]
     assert len(values) == n and set(values["colour"]) <= set(keys)

@@ -67,7 +67,7 @@ def test_groups_are_the_model_phases_and_the_levers():
 
     groups = {p.group for p in REGISTER.values()}
     phases = {"run", "synthesis", "demography", "intentions", "market", "migration",
-              "liveability"}
+              "liveability", "prices"}
     assert phases | set(MODULES) | {"daeb_free_share"} == groups
 
 

@@ -210,7 +210,7 @@ def test_headline_numbers_match_the_city_rows(html, model):
 # --- maps -----------------------------------------------------------------------------------
 def test_each_map_has_one_area_per_wijk_named_in_its_tooltip(page, model):
     city = model.city
-    assert len(page.maps) == 2
+    assert len(page.maps) == 3  # corporation share, low-income share, WOZ change
     for areas in page.maps:  # keyed by the name that starts each area's tooltip
         assert len(areas) == city.n_wijken == 23
         assert set(areas) == set(city.wijk_names)
@@ -240,7 +240,7 @@ def test_band_map_agrees_with_the_headline_count(page, model):
 
 
 def test_neighbouring_municipalities_are_drawn_as_context(page, html):
-    assert page.context == [26, 26]
+    assert page.context == [26, 26, 26]
     assert "KERKRADE" in html or "LANDGRAAF" in html
 
 
@@ -305,3 +305,25 @@ def test_start_year_only_run_renders_sensibly(start_html, start_model):
     assert "<dt>Years</dt><dd>2024 (start year only)</dd>" in start_html
     assert [len(m) for m in p.maps] == [23, 23]
     assert p.h2[1:7] == SECTIONS
+
+
+# --- real-estate value ----------------------------------------------------------------------
+def test_real_estate_section_gives_the_value_change_and_the_visions_direction(html, page,
+                                                                            model):
+    assert page.h2[8] == "8. Real-estate value"
+    cf = model.city_frame()
+    scale = model.params.scale
+    first, last = cf.iloc[0], cf.iloc[-1]
+    change = (last["stock_value"] / first["stock_value"] - 1) * 100
+    assert (f"€{first['stock_value'] / scale / 1e9:,.2f} billion in {int(first['year'])} to "
+            f"€{last['stock_value'] / scale / 1e9:,.2f} billion in {int(last['year'])}") in html
+    sign = "+" if change > 0 else "\u2212"
+    assert f"({sign}{abs(change):.1f}%)" in html
+    assert "base lags the growth scenarios" in html
+    assert '<tr class="this"><td>Base: nothing is done</td><td>13.44</td></tr>' in html
+    woz_map = page.maps[2]
+    assert all("change in mean real woz value" in a["title"] for a in woz_map.values())
+
+
+def test_real_estate_section_of_a_start_year_only_run(start_html):
+    assert "Only 2024 was simulated: no change yet." in start_html

@@ -55,7 +55,7 @@ def test_baseline_section_compares_2030_2040_2050_with_maps(pair):
     html = build_report(pair[0], baseline=pair[1])
     section = html.split('id="baseline"')[1].split("</section>")[0]
     text = _text(section)
-    assert "8. Differences against the baseline" in text
+    assert "9. Differences against the baseline" in text
     for year in ("2030", "2040", "2050"):
         assert year in text
     assert text.count("Segregation D (wijken)") == 1

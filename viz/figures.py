@@ -35,6 +35,7 @@ MAP_BREAKS = {
     "vacancy": ((0.02, 0.04, 0.06, 0.08), SEQUENTIAL, ".0%"),
     "liveability": ((-1.0, -0.3, 0.3, 1.0), DIVERGING[::-1], "+.1f"),
     "change": ((-0.05, -0.01, 0.01, 0.05), DIVERGING, "+.0%"),
+    "woz_change": ((-0.15, -0.05, 0.05, 0.15), DIVERGING[::-1], "+.0%"),
 }
 
 TEXT = {
@@ -51,6 +52,8 @@ TEXT = {
         "out": "Households leaving {city} per year, by income class",
         "out_y": "households per year",
         "vacancy": "Vacant dwellings", "vacancy_y": "share of dwellings",
+        "value": "Real-estate value (2024 euros)", "value_y": "billion euros",
+        "value_all": "all dwellings", "value_existing": "dwellings standing in {y0}",
         "displaced": "Households displaced by policy", "displaced_y": "households per year",
         "moves": "Moves per year", "moves_y": "households per year",
         "moved_in": "moved into {city}", "left": "left {city}",
@@ -64,7 +67,8 @@ TEXT = {
                     "high": "High\n "},
         "map": {"corp_share": "Corporation share", "low_income_share": "Low-income share",
                 "vulnerable_share": "Vulnerable share", "liveability": "Liveability",
-                "vacancy": "Vacancy", "change": "Change in low-income share since {y0}"},
+                "vacancy": "Vacancy", "change": "Change in low-income share since {y0}",
+                "woz_change": "Change in mean real WOZ value since {y0}"},
         "per": {"wijken": "per wijk", "buurten": "per buurt"},
         "difference": "Difference in {what} against the baseline, {year}",
         "baseline_word": "baseline", "points": "points",
@@ -88,6 +92,8 @@ TEXT = {
         "out": "Vertrekkende huishoudens per jaar, naar inkomensklasse",
         "out_y": "huishoudens per jaar",
         "vacancy": "Leegstaande woningen", "vacancy_y": "aandeel woningen",
+        "value": "Vastgoedwaarde (euro's van 2024)", "value_y": "miljard euro",
+        "value_all": "alle woningen", "value_existing": "woningen die er in {y0} stonden",
         "displaced": "Door beleid verdrongen huishoudens", "displaced_y": "huishoudens per jaar",
         "moves": "Verhuizingen per jaar", "moves_y": "huishoudens per jaar",
         "moved_in": "naar {city} verhuisd", "left": "{city} verlaten",
@@ -103,7 +109,8 @@ TEXT = {
                 "low_income_share": "Aandeel lage inkomens",
                 "vulnerable_share": "Aandeel kwetsbare huishoudens",
                 "liveability": "Leefbaarheid", "vacancy": "Leegstand",
-                "change": "Verandering aandeel lage inkomens sinds {y0}"},
+                "change": "Verandering aandeel lage inkomens sinds {y0}",
+                "woz_change": "Verandering gemiddelde reële WOZ-waarde sinds {y0}"},
         "per": {"wijken": "per wijk", "buurten": "per buurt"},
         "difference": "Verschil in {what} met de basisrun, {year}",
         "baseline_word": "basisrun", "points": "procentpunt",
@@ -226,6 +233,24 @@ def count_chart(runs, what: str, lang: str = "en", scale: float = 1.0, **size
         x_title=t["year"], **size)
 
 
+def value_chart(runs, lang: str = "en", scale: float = 1.0, **size) -> charts.alt.LayerChart:
+    """The stock's total WOZ value over time in billion 2024 euros (for the whole city: a
+    reduced run's value divided by `scale`), and, dashed, that of the dwellings that stood
+    at the start: what prices alone did, without construction or demolition."""
+    runs, t = _as_runs(runs), text(lang)
+    y0 = int(runs[0]["year"].iloc[0])
+    existing = t["value_existing"].format(y0=y0)
+    runs = [r.assign(_value=r["stock_value"] / scale / 1e9,
+                     _existing=r["stock_value_existing"] / scale / 1e9) for r in runs]
+    columns = {"_value": t["value_all"], "_existing": existing}
+    return charts.time_chart(
+        _series(runs, columns), title=t["value"], y_title=t["value_y"],
+        colours={t["value_all"]: COL_WIJK, existing: COL_REFERENCE},
+        dashes={existing: "dashed"}, y_format=",.1f", tip_format=",.2f", zero=False,
+        min_span=0.1 * float(runs[0]["_value"].iloc[0]), note=_note(runs, t),
+        x_title=t["year"], **size)
+
+
 def outmigration_chart(runs, lang: str = "en", city_name: str = "Heerlen", **size
                        ) -> charts.alt.LayerChart:
     """Households leaving the city each year, one line per income class."""
@@ -298,7 +323,7 @@ def flows_chart(cf: pd.DataFrame, lang: str = "en", city_name: str = "Heerlen", 
 
 # --- maps ----------------------------------------------------------------------------------------
 MAP_INDICATORS = ("corp_share", "low_income_share", "vulnerable_share", "liveability",
-                  "vacancy", "change")
+                  "vacancy", "change", "woz_change")
 
 
 def area_values(frame: pd.DataFrame, indicator: str, year: int, scale: float = 1.0,
@@ -349,6 +374,9 @@ def _indicator_values(frame, rows, indicator, code) -> np.ndarray:
         start = frame[frame["year"] == frame["year"].min()].set_index(code)
         return (rows["low_income_share"] - start["low_income_share"].reindex(rows.index)
                 ).to_numpy(float)
+    if indicator == "woz_change":
+        start = frame[frame["year"] == frame["year"].min()].set_index(code)
+        return (rows["mean_woz"] / start["mean_woz"].reindex(rows.index) - 1).to_numpy(float)
     return rows[indicator].to_numpy(float)
 
 

@@ -205,7 +205,7 @@ def _toc(baseline: bool = False) -> str:
     items = [("headline", "Headline"), ("segregation", "Segregation"),
              ("maps", "Maps"), ("income", "Income distribution"),
              ("flows", "Moving in and out"), ("population", "Population"),
-             ("wijken", "Wijken table"),
+             ("wijken", "Wijken table"), ("value", "Real-estate value"),
              *([("baseline", "Against the baseline")] if baseline else [])]
     links = "".join(f'<li><a href="#{a}">{i}. {esc(t)}</a></li>'
                     for i, (a, t) in enumerate(items, 1))
@@ -459,6 +459,74 @@ def _wijk_table(results, wf: pd.DataFrame) -> str:
     return _section("wijken", f"7. The wijken in {year}", intro, table)
 
 
+# --- 8. real-estate value ------------------------------------------------------------------
+# The vision's social cost-benefit analysis, Table 2, pillar 1 (real estate): billion euros
+# of benefit over 2024-2050 per scenario of the vision, and which built-in scenario stands
+# for which (the growth scenarios for its scenario 2, economic growth with intervention).
+PILLAR_1 = (("base", "Base: nothing is done", 13.44),
+            ("migration", "Scenario 1: migration", 19.78),
+            ("economic", "Scenario 2: economic growth, strong intervention", 27.99),
+            ("", "Scenario 3: theoretical maximum (national averages)", 49.99))
+PILLAR_1_SOURCE = "Nieuw Heerlens Woonfundament 2024, Table 2 (social cost-benefit analysis)"
+
+
+def _real_estate(results, wf: pd.DataFrame) -> str:
+    """The stock's WOZ value at start and end, over time and per wijk, next to the
+    direction of the vision's Table 2 (pillar 1: base lags the growth scenarios)."""
+    cf, scale = results.city, float(results.params.scale)
+    title = "8. Real-estate value"
+    if "stock_value" not in cf.columns:
+        return _section("value", title, "", '<p class="note">This run has no value figures '
+                        "(it was made by a model version without prices).</p>")
+    first, last = cf.iloc[0], cf.iloc[-1]
+    y0, y1 = int(first["year"]), int(last["year"])
+    v0, v1 = float(first["stock_value"]) / scale, float(last["stock_value"]) / scale
+    existing = float(last["stock_value_existing"]) / scale
+    if len(cf) == 1:
+        summary = (f"The {_int(first['dwellings'] / scale)} dwellings are worth "
+                   f"€{v0 / 1e9:,.2f} billion in {y0} (WOZ values, mean "
+                   f"€{_int(first['mean_woz'])}). Only {y0} was simulated: no change yet.")
+    else:
+        summary = (f"The stock's WOZ value went from €{v0 / 1e9:,.2f} billion in {y0} to "
+                   f"€{v1 / 1e9:,.2f} billion in {y1} ({_signed((v1 / v0 - 1) * 100, '{:.1f}')}"
+                   f"%), in {y0} euros. The dwellings that stood in {y0} changed by "
+                   f"{_signed((existing / v0 - 1) * 100, '{:.1f}')}%: that is what prices did; "
+                   "the rest is construction and demolition. The mean WOZ value of a dwelling "
+                   f"went from €{_int(first['mean_woz'])} to €{_int(last['mean_woz'])}.")
+    kind = ("economic" if results.scenario.startswith("economic") else results.scenario)
+    rows = "".join(
+        f'<tr{" class=\"this\"" if key and key == kind else ""}><td>{esc(name)}</td>'
+        f"<td>{bn:,.2f}</td></tr>" for key, name, bn in PILLAR_1)
+    table = ('<table class="net"><caption>The vision\'s expectation: real-estate benefit '
+             f"2024–2050 per scenario, billion euros ({esc(PILLAR_1_SOURCE)}, pillar 1)"
+             "</caption><thead><tr><th>scenario of the vision</th><th>pillar 1</th></tr>"
+             f"</thead><tbody>{rows}</tbody></table>")
+    intro = (f"{summary} WOZ values and free-sector rents follow each buurt's vacancy, the "
+             "competition for its homes, its status and its liveability; regulated rents "
+             "follow the rent rules (docs/ODD.md, the prices phase). The vision expects "
+             "real-estate values to lag each year when nothing is done: in its cost-benefit "
+             "analysis <b>base lags the growth scenarios</b> (table below"
+             + ("; this run's kind of scenario in bold" if any(k == kind for k, _, _ in
+                                                               PILLAR_1) else "")
+             + "). Its figures are benefits over the period, not stock values, so compare "
+             "the order of scenarios, not the amounts; docs/ODD.md gives the model's value "
+             "change for every scenario over ten seeds.")
+    figs = [_figure(charts.to_svg(figures.value_chart(cf, scale=scale)),
+                    "The WOZ value of all dwellings (solid) and of those that stood at the "
+                    "start (dashed), for the whole city, in billion euros of 2024. Where the "
+                    "lines part, new dwellings were built (or old ones demolished).")]
+    city = results.geography
+    if len(cf) > 1 and city.geojson_path("wijken").is_file():
+        figs.append(_figure(
+            charts.to_svg(figures.map_chart(wf, city, "woz_change", y1, scale=scale,
+                                            width=400), css_class="map"),
+            f"How much the mean real WOZ value of a dwelling changed in each wijk since {y0}. "
+            "<b>Red: values fell</b> (typically where vacancy rose), blue: they rose. New "
+            "dwellings count with their own value."))
+    return _section("value", title, intro, table + '<div class="grid">' + "".join(figs)
+                    + "</div>")
+
+
 # --- the page -------------------------------------------------------------------------------
 CSS = """
 :root { --ink: #222; --muted: #666; --line: #d8dde3; --soft: #f4f6f8; --accent: #0b5ea8; }
@@ -498,6 +566,7 @@ table caption { text-align: left; color: var(--muted); font-size: 13px; padding:
 table.net { margin-top: 16px; }
 table.net td.pos { color: #1f7a4d; } table.net td.neg { color: #b34700; }
 table.net tr.total td { font-weight: 600; border-top: 1px solid #999; }
+table.net tr.this td { font-weight: 700; }
 table.wijken { width: 100%; font-size: 14px; }
 table.wijken td:nth-child(2), table.wijken th:nth-child(2) { text-align: left; }
 table.wijken tbody tr:nth-child(even) { background: #fafbfc; }
@@ -573,6 +642,7 @@ def build_report(results, baseline=None) -> str:
         _flows(cf, name),
         _population(cf, name, float(results.params.scale)),
         _wijk_table(results, wf),
+        _real_estate(results, wf),
         report_levers.baseline_section(results, baseline, wf) if baseline is not None else "",
         _footer(years, results.data_dir),
     ]

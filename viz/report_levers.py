@@ -164,7 +164,7 @@ def baseline_section(results, baseline, wf: pd.DataFrame) -> str:
              "seed: differences of a few households or a few thousandths of an index can be "
              "chance; compare several seeds before drawing conclusions.")
     maps = _difference_maps(results, baseline, wf)
-    return r._section("baseline", "8. Differences against the baseline", intro,
+    return r._section("baseline", "9. Differences against the baseline", intro,
                       table + maps)
 
 

@@ -27,6 +27,8 @@ class Census:
     fitting: np.ndarray  # buurt x income class: households in a dwelling that fits them
     dwellings: np.ndarray  # buurt x segment
     vacant: np.ndarray  # buurt x segment
+    woz_total: np.ndarray  # buurt: WOZ value of all dwellings (the stock's value)
+    woz_total_existing: np.ndarray  # buurt: ... of the dwellings that stood at the start
 
     @property
     def household_total(self) -> np.ndarray:
@@ -48,7 +50,8 @@ def take(model) -> Census:
     cell = buurt * N_CLASSES + cls
     fit = fits(cls, h.size[rows], d.segment[dw], d.rent[dw])
     drows = d.rows()
-    dcell = d.buurt[drows].astype(np.intp) * N_SEGMENTS + d.segment[drows]
+    dbuurt = d.buurt[drows].astype(np.intp)
+    dcell = dbuurt * N_SEGMENTS + d.segment[drows]
     vacant = d.occupant[drows] < 0
     return Census(
         households=np.bincount(cell, minlength=n_b * N_CLASSES).reshape(n_b, N_CLASSES),
@@ -61,6 +64,9 @@ def take(model) -> Census:
         dwellings=np.bincount(dcell, minlength=n_b * N_SEGMENTS).reshape(n_b, N_SEGMENTS),
         vacant=np.bincount(dcell, weights=vacant, minlength=n_b * N_SEGMENTS).reshape(
             n_b, N_SEGMENTS),
+        woz_total=np.bincount(dbuurt, weights=d.woz[drows], minlength=n_b),
+        woz_total_existing=np.bincount(dbuurt, weights=d.woz[drows] * (d.built[drows] == 0),
+                                       minlength=n_b),
     )
 
 

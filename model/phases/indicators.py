@@ -198,6 +198,8 @@ def record(model) -> None:
         row[f"fit_{name}"] = float(fit_total[c] / class_total[c]) if class_total[c] else 0.0
     row.update(_stock_and_displacement(model, row))
     row.update(_lever_effects(model, ledger))
+    values = _values(model, census, dwellings_b)
+    row.update(values["city"])
     model.city_rows.append(row)
 
     live_w = to_wijken(city, model.liveability * hh_b)
@@ -215,6 +217,7 @@ def record(model) -> None:
         "liveability": metrics.share(live_w, hh_w),
         **{f"hh_{name}": wijk_cls[:, c] for c, name in enumerate(INCOME_CLASSES)},
         **{name: values.astype(np.int64) for name, values in flows.items()},
+        **values["wijk"],
     })
     model.buurt_rows.append({
         "year": np.full(city.n_buurten, model.year),
@@ -230,4 +233,23 @@ def record(model) -> None:
         "vulnerable_share": metrics.share(census.vulnerable, hh_b),
         "liveability": model.liveability.copy(),
         **{f"hh_{name}": buurt_cls[:, c] for c, name in enumerate(INCOME_CLASSES)},
+        **values["buurt"],
     })
+
+
+def _values(model, census, dwellings_b: np.ndarray) -> dict[str, dict]:
+    """Real-estate value (2024 euros) for city, wijk and buurt rows: the mean WOZ value of
+    a dwelling and the stock's total value; the city also the value of the dwellings that
+    stood at the start (what prices alone did to it), the buurt its price index."""
+    city = model.city
+    total_b = census.woz_total
+    total_w = to_wijken(city, total_b)
+    dwellings_w = to_wijken(city, dwellings_b)
+    return {
+        "city": {"mean_woz": float(total_b.sum() / max(dwellings_b.sum(), 1)),
+                 "stock_value": float(total_b.sum()),
+                 "stock_value_existing": float(census.woz_total_existing.sum())},
+        "wijk": {"mean_woz": metrics.share(total_w, dwellings_w), "stock_value": total_w},
+        "buurt": {"mean_woz": metrics.share(total_b, dwellings_b), "stock_value": total_b,
+                  "price_index": model.prices.index},
+    }

@@ -164,7 +164,11 @@ class _Offer:
         owned = segment >= S.OWN_1
         private = (segment == S.PRIVATE_CHEAP) | (segment == S.PRIVATE_FREE)
         self.rooms = d.rooms[rows].astype(np.float32)
-        self.yearly_cost = d.cost[rows].astype(np.float32)
+        # A vacancy asks today's price (as Dwellings.asking_cost, from the columns at hand);
+        # a sitting household pays what it agreed on moving in.
+        self.yearly_cost = (np.where(owned, woz * np.float32(p.owner_cost_rate),
+                                     rent * np.float32(12.0)) if self.allocation
+                            else d.cost[rows].astype(np.float32))
         # Lowest income a private landlord accepts; highest-priced home a mortgage reaches.
         self.income_needed = np.where(private, rent * np.float32(12.0 * p.landlord_income_multiple),
                                       np.float32(0.0))
@@ -342,6 +346,8 @@ def clear(model, ch: Choosers) -> int:
             free = d.occupant[targets] == VACANT
             winners, homes = _resolve_bids(model, ctx, idx[cand[free]], targets[free],
                                            lever_rules, market)
+            model.flows.bid_dwellings.append(targets[free])  # demand, read by the prices
+            model.flows.let_dwellings.append(homes)
             _move_in(model, ch, winners, homes)
             moved.append((winners, homes))
             active[winners] = False
@@ -402,7 +408,8 @@ def _resolve_bids(model, ctx: _Context, bidders: np.ndarray, targets: np.ndarray
 
 
 def _move_in(model, ch: Choosers, idx: np.ndarray, homes: np.ndarray) -> None:
-    """Winners take their new dwellings; their old dwellings become vacant."""
+    """Winners take their new dwellings at today's asking cost; their old dwellings become
+    vacant."""
     if idx.size == 0:
         return
     h, d = model.households, model.dwellings
@@ -410,6 +417,7 @@ def _move_in(model, ch: Choosers, idx: np.ndarray, homes: np.ndarray) -> None:
     old = h.dwelling[rows]
     d.occupant[old[old >= 0]] = VACANT
     d.occupant[homes] = rows
+    d.set_costs(homes, model.params.owner_cost_rate)
     h.dwelling[rows] = homes
     h.years[rows] = 0
     h.moved[rows] = model.year
