@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/bench_app.py [--steps 5] [--scale full|reduced]
 
 Starts `sorteermachine ui` on a free port and opens it in Debian's Chromium (Playwright), then
-1. presses 'One year' `--steps` times and times each press until the map shows the new year
-   (the page's refresh: simulate one year, rebuild the figures, redraw them in the browser);
+1. presses 'One year' `--steps` times and times each press until the page says the year is
+   simulated, until the map shows it, and until every chart does (the page's refresh:
+   simulate one year, rebuild the figures, redraw them in the browser);
 2. presses 'Run to 2050' and, until the run (and its baseline) is done, every 0.25 s times a
    round trip into the page (a frozen page would answer late) and notes the progress text.
 Prints seconds: each step and their median; for the run its length, the slowest round trip,
@@ -61,18 +62,27 @@ def main() -> None:
             steps = []
             for i in range(args.steps):
                 year = 2025 + i
+                page.evaluate("() => { window.__before = [...document.querySelectorAll("
+                              "'.sm-figure svg.marks')].map(s => s.innerHTML); }")
                 t = time.perf_counter()
                 page.locator(".sm-step").click()
+                page.locator(".sm-progress").get_by_text(f"–{year}").wait_for()
+                told = time.perf_counter() - t
                 page.locator(".sm-map svg").get_by_text(f", {year}").first.wait_for()
+                charts = time.perf_counter() - t
+                page.wait_for_function(
+                    "() => [...document.querySelectorAll('.sm-figure svg.marks')].every("
+                    "(s, i) => s.innerHTML !== window.__before[i])")
                 steps.append(time.perf_counter() - t)
-                print(f"one year to {year}: map redrawn {steps[-1]:.2f} s after the press "
+                print(f"one year to {year}: page says so after {told:.2f} s, map redrawn after "
+                      f"{charts:.2f} s, every chart after {steps[-1]:.2f} s "
                       f"({page.locator('.sm-progress').inner_text()})")
             print(f"one-year step ({args.scale} scale): median {statistics.median(steps):.2f} s,"
                   f" max {max(steps):.2f} s")
             t = time.perf_counter()
             page.locator(".sm-run").click()
+            page.wait_for_function("() => document.querySelector('.sm-run').disabled")
             texts, slowest = set(), 0.0
-            time.sleep(0.5)
             while True:
                 r = time.perf_counter()
                 page.evaluate("() => performance.now()")

@@ -275,9 +275,24 @@ def _lock(name: str, on: bool) -> None:
 
 
 @solara.component
+def RunButtons():
+    """Run, one year, and what the background work is doing: a component of its own, so
+    that a run starting or ending redraws these and not the whole lever panel."""
+    busy = run_task.pending or step_task.pending
+    with solara.Row():
+        solara.Button(t("run"), on_click=lambda: run_task(settings.value), disabled=busy,
+                      color="primary", icon_name="mdi-play", classes=["sm-run"])
+        solara.Button(t("step"), on_click=lambda: step_task(settings.value), disabled=busy,
+                      icon_name="mdi-step-forward", classes=["sm-step"])
+    if busy:
+        solara.ProgressLinear(True)
+    key, values = progress.value
+    solara.Text(t(key, **values) if key else "", classes=["sm-progress"])
+
+
+@solara.component
 def Controls():
     s = settings.value
-    busy = run_task.pending or step_task.pending
 
     def choose(field):
         import dataclasses
@@ -296,15 +311,7 @@ def Controls():
         solara.ToggleButtonsSingle(
             value=t("full") if s.scale >= 1 else t("reduced"), values=list(names),
             on_value=lambda v: choose("scale")(names[v]))
-    with solara.Row():
-        solara.Button(t("run"), on_click=lambda: run_task(settings.value), disabled=busy,
-                      color="primary", icon_name="mdi-play", classes=["sm-run"])
-        solara.Button(t("step"), on_click=lambda: step_task(settings.value), disabled=busy,
-                      icon_name="mdi-step-forward", classes=["sm-step"])
-    if run_task.pending or step_task.pending:
-        solara.ProgressLinear(True)
-    key, values = progress.value
-    solara.Text(t(key, **values) if key else "", classes=["sm-progress"])
+    RunButtons()
     LeverPanel()
     with solara.Details(t("facilitator")):
         solara.Switch(label=t("facilitator_mode"), value=facilitator)
