@@ -11,6 +11,7 @@ test is skipped, except under CI, where it fails.
 """
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -165,6 +166,10 @@ def test_loads_offline_and_maps_the_23_wijken(page):
     assert _areas(page, "map").count() == 23
     titles = page.locator(".sm-map .context_marks path").count()
     assert titles == 26  # the Parkstad neighbours, drawn for context
+    _areas(page, "map").nth(3).dispatch_event("click")  # a wijk names itself on a click
+    clicked = page.locator(".sm-clicked")
+    clicked.wait_for()
+    assert re.search(r"Selected: .+: corporation share [\d.]+%", clicked.inner_text())
     assert page.outside == []
 
 
@@ -190,6 +195,36 @@ def test_moving_a_lever_and_running_changes_the_charts(page, shots):
     assert _areas(page, "map").count() == 23
     page.screenshot(path=str(shots / "main.png"))
     assert page.outside == []
+
+
+def test_charts_export_as_png(page, tmp_path):
+    with page.expect_download() as download:
+        page.locator(".sm-map").get_by_role("button", name="PNG").click()
+    path = tmp_path / "map.png"
+    download.value.save_as(path)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_seeds_give_median_and_band(page):
+    field = page.locator(".sm-seeds-n input").first
+    field.fill("2")
+    field.press("Enter")
+    page.get_by_role("button", name="Run 2 seeds").click()
+    page.get_by_text("Median and 90% band of 2 seeds").wait_for(timeout=600_000)
+    page.locator(".sm-dissimilarity .mark-area path").first.wait_for(timeout=300_000)
+
+
+def test_facilitator_fixes_a_lever(page):
+    page.get_by_text("Facilitator", exact=True).click()
+    page.get_by_text("Facilitator mode (fix levers)").click()
+    fix = page.locator(".sm-fix-daeb_free_share label")
+    fix.click()
+    page.wait_for_function(
+        "() => document.querySelector('.sm-lever-daeb_free_share input').disabled")
+    fix.click()
+    page.wait_for_function(
+        "() => !document.querySelector('.sm-lever-daeb_free_share input').disabled")
+    page.get_by_text("Facilitator mode (fix levers)").click()
 
 
 def test_compare_view_shows_both_maps_and_the_differences(page, shots):

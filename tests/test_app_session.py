@@ -112,13 +112,21 @@ def test_difference_table_subtracts_the_baseline(two_runs):
     assert session.format_figure("dissimilarity", math.nan) == "–"
 
 
-def test_replicate_runs_one_seed_each_and_reports_progress():
-    s = Settings(scale=0.03, until=2026)
+def test_replicate_runs_one_seed_each_through_the_batch_runner(tmp_path):
+    from experiments.backends import SerialBackend
+
+    s = Settings(scale=0.03, until=2026).with_lever("daeb_free_share", 0.1)
     progress = []
-    runs = session.replicate(s, [1, 2, 3], on_run=lambda a, b: progress.append((a, b)))
+    runs = session.replicate(s, [1, 2, 3], on_run=lambda a, b: progress.append((a, b)),
+                             backend=SerialBackend(), folder=tmp_path)
     assert [r.seed for r in runs] == [1, 2, 3] and progress == [(1, 3), (2, 3), (3, 3)]
-    assert not runs[0].city.equals(runs[1].city)
-    assert session.replicate(s, [1, 2], cancelled=lambda: True) == []
+    assert all(r.params.daeb_free_share == 0.1 for r in runs)
+    assert runs[0].years == [2024, 2025, 2026] and not runs[0].city.equals(runs[1].city)
+    one = session.simulate(dataclasses.replace(s, seed=2))  # the same run as the app's own
+    assert runs[1].city["households"].tolist() == one.city["households"].tolist()
+    assert session.replicate(s, [1, 2], cancelled=lambda: True, backend=SerialBackend(),
+                             folder=tmp_path) == []
+    assert list(tmp_path.iterdir()) == []  # the temporary store is gone
 
 
 def test_settings_key_changes_with_what_changes_a_run():

@@ -263,8 +263,9 @@ def LeverPanel():
                 with solara.Row(gap="4px", style={"align-items": "center"}):
                     LeverInput(p, params[p.name], disabled=fixed)
                     if facilitator.value:
-                        solara.Checkbox(label=t("fix"), value=fixed,
-                                        on_value=lambda v, n=p.name: _lock(n, v))
+                        with solara.Div(classes=[f"sm-fix-{p.name}"]):
+                            solara.Checkbox(label=t("fix"), value=fixed,
+                                            on_value=lambda v, n=p.name: _lock(n, v))
                     elif fixed:
                         solara.Text("🔒", style={"title": t("fixed")})
 
@@ -369,8 +370,7 @@ def MapControls(r):
 def Charts(r):
     s = settings.value
     b = bands.value
-    use_bands = b is not None and b[0] == _without_seed(s.key()) and \
-        results_key.value == s.key()
+    use_bands = b is not None and b[0] == _without_seed(s.key())  # runs of these settings
     runs = b[1] if use_bands else [r.city]
     lg = lang.value
     name = r.geography.name
@@ -401,7 +401,8 @@ def Charts(r):
 def Uncertainty():
     busy = seeds_task.pending
     with solara.Row(style={"align-items": "center"}):
-        solara.InputInt(t("seeds"), value=n_seeds, style={"max-width": "220px"})
+        solara.InputInt(t("seeds"), value=n_seeds, style={"max-width": "220px"},
+                        classes=["sm-seeds-n"])
         solara.Button(t("run_seeds", n=n_seeds.value),
                       on_click=lambda: seeds_task(settings.value, max(2, min(n_seeds.value,
                                                                               100))),

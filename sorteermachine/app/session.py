@@ -206,19 +206,40 @@ def simulate(settings: Settings, on_year: Callable[[RunResults], None] | None = 
     return results
 
 
+class _Cancelled(Exception):
+    pass
+
+
 def replicate(settings: Settings, seeds: Sequence[int],
               on_run: Callable[[int, int], None] | None = None,
-              cancelled: Callable[[], bool] = lambda: False) -> list[RunResults]:
-    """The settings run once per seed (the uncertainty bands); `on_run(done, total)` after
-    each. The one place the app runs many seeds: swap it for the batch runner's API."""
-    out = []
-    for i, seed in enumerate(seeds):
+              cancelled: Callable[[], bool] = lambda: False, backend=None,
+              folder: Path | None = None) -> list[RunResults]:
+    """The settings run once per seed (the uncertainty bands), through the batch runner
+    (`experiments.batch.run_batch`, by default on two worker processes) into a temporary
+    store, read back as `RunResults`; `on_run(done, total)` after each run. Returns [] if
+    `cancelled()` became true."""
+    from experiments.backends import ProcessBackend
+    from experiments.batch import make_task, run_batch
+    from experiments.store import BatchStore
+
+    overrides = {**settings.levers, "scale": settings.scale}
+    tasks = [make_task(i, settings.scenario, settings.policy, overrides, seed=int(seed),
+                       until=settings.until) for i, seed in enumerate(seeds)]
+
+    def progress(p):
         if cancelled():
-            break
-        out.append(simulate(replace(settings, seed=int(seed))))
-        if on_run:
-            on_run(i + 1, len(seeds))
-    return out
+            raise _Cancelled
+        if on_run and p.done:
+            on_run(p.done, p.total)
+
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:
+        store = Path(tmp) / "seeds"
+        try:
+            run_batch(tasks, store, backend or ProcessBackend(2), on_progress=progress)
+        except _Cancelled:
+            return []
+        batch = BatchStore(store)
+        return [batch.results(t.run) for t in tasks]
 
 
 def difference_table(current: RunResults, baseline: RunResults,
