@@ -245,3 +245,54 @@ def summary(req: Request, table: pd.DataFrame) -> str:
         lines.append(f"| {r.indicator} | {r.level} | {r.n_areas} | {r.mae_model:.4f} | "
                      f"{r.mae_persistence:.4f} | {r.corr_model:.2f} | {beats} |")
     return "\n".join(lines)
+
+
+# --- the tables docs/ODD.md 1.4 quotes -------------------------------------------------------
+DOC_VARIANTS = (  # (label, overrides): the defaults, and what the calibration changed
+    ("default parameters", {}),
+    ("every vacant dwelling on the market (frictional_vacancy = 1)",
+     {"frictional_vacancy": 1.0}),
+    ("liveability weighted as before the hindcast (beta_liveability = 1)",
+     {"beta_liveability": 1.0}),
+)
+
+
+def doc_tables(first: int = 2016, last: int = 2019, seeds: int = 5) -> str:
+    """The skill tables of the defaults and of the settings the calibration moved away from
+    (Markdown), for docs/ODD.md section 1.4."""
+    import tempfile
+
+    from model.params import make_params
+
+    parts = []
+    for label, overrides in DOC_VARIANTS:
+        with tempfile.TemporaryDirectory() as tmp:
+            req = check_request(first, last, seeds, make_params(overrides), Path(tmp) / "h")
+            table = run(req)["skill"]
+        command = " ".join(["sorteermachine hindcast", f"--from {first} --to {last}",
+                            f"--seeds {seeds}", *(f"--set {k}={v:g}"
+                                                  for k, v in overrides.items()), "--out DIR"])
+        parts.append(f"**{label.capitalize()}** (`{command}`):\n\n"
+                     + summary(req, table).split("\n", 2)[2] + "\n")
+    return "\n".join(parts)
+
+
+def main(argv=None) -> None:
+    """python -m experiments.hindcast [--seeds 5] [--write docs/ODD.md]: the doc tables."""
+    import argparse
+
+    from experiments.docsections import replace_section
+
+    parser = argparse.ArgumentParser(description="The hindcast tables of docs/ODD.md 1.4")
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--write", type=Path,
+                        help="put the tables between the 'hindcast' markers of this file")
+    args = parser.parse_args(argv)
+    text = doc_tables(seeds=args.seeds)
+    print(text)
+    if args.write:
+        replace_section(args.write, "hindcast", text)
+
+
+if __name__ == "__main__":
+    main()

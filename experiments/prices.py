@@ -20,13 +20,13 @@ the document's figures are always this script's output.
 """
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from experiments.docsections import replace_section
 from model import SortingModel
 from model.scenarios import builtin_names
 
@@ -217,14 +217,6 @@ def report(seeds: int, scale: float) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_block(path: Path, text: str) -> None:
-    doc = path.read_text(encoding="utf-8")
-    pattern = r"(?ms)^(<!-- prices:start -->\n).*?^(<!-- prices:end -->)$"
-    if not re.search(pattern, doc):
-        raise SystemExit(f"{path}: no <!-- prices:start --> ... <!-- prices:end --> block")
-    path.write_text(re.sub(pattern, lambda m: m[1] + text + m[2], doc), encoding="utf-8")
-
-
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=10)
@@ -234,7 +226,7 @@ def main(argv=None) -> None:
     text = report(args.seeds, args.scale)
     print(text)
     if args.write:
-        write_block(args.write, text)
+        replace_section(args.write, "prices", text)
 
 
 if __name__ == "__main__":

@@ -116,8 +116,8 @@ class RunResults:
                           "sha256": _checksums(model.city.data_dir)},
             "source": "Bron: CBS (CC BY 4.0), see the PROVENANCE.md of the city data",
         }
-        return cls(city=model.city_frame(), wijken=model.wijk_frame(),
-                   buurten=model.buurt_frame(), params=model.params, meta=meta,
+        return cls(city=as_stored(model.city_frame()), wijken=as_stored(model.wijk_frame()),
+                   buurten=as_stored(model.buurt_frame()), params=model.params, meta=meta,
                    ledger=model.ledger.frame(model.city) if ledger else None)
 
     @classmethod
@@ -162,6 +162,15 @@ class RunResults:
         """The files `save` writes, in order (for the run summary)."""
         return [f"{n}.csv" for n in FRAMES] + ["scenario.toml", "run.json"] + (
             ["ledger.csv.gz"] if self.ledger is not None else [])
+
+
+def as_stored(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its floats at the precision a results folder stores (FLOAT_FORMAT),
+    so that what is drawn from a live run and from its saved folder is the same to the
+    last digit (a report rounds 227,710.5 and 227,710.49999 differently)."""
+    for col in frame.columns[frame.dtypes == "float64"]:
+        frame[col] = [float(FLOAT_FORMAT % v) for v in frame[col].tolist()]
+    return frame
 
 
 def _data_path(data_dir: Path) -> str | None:

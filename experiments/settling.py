@@ -2,6 +2,7 @@
 years move, against what really moved.
 
     python -m experiments.settling [--seeds 5] [--scenario base] [--set NAME=NUMBER ...]
+                                   [--write docs/ODD.md]
 
 Prints a markdown table (docs/ODD.md quotes it): the start vacancy city-wide and its
 Spearman correlation with KWB 2019 "percentage onbewoond" per wijk, the buurten that start
@@ -12,10 +13,12 @@ per-wijk figures (a few households there are a large share).
 """
 
 import argparse
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from experiments.docsections import replace_section
 from model import SortingModel
 from model import history as hist
 from model.city import load_city
@@ -113,6 +116,8 @@ def main(argv=None) -> None:
     parser.add_argument("--scenario", default="base")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=NUMBER",
                         help="override a numeric parameter; repeatable")
+    parser.add_argument("--write", type=Path,
+                        help="put the table between the 'settling' markers of this file")
     args = parser.parse_args(argv)
     overrides = {name: float(value) for name, value in (s.split("=", 1) for s in args.set)}
     city = load_city()
@@ -122,9 +127,12 @@ def main(argv=None) -> None:
         model.run_until_year(model.params.start_year + 6)
         results.append(measure(model))
     names = dict(zip(city.wijk_codes, city.wijk_names, strict=True))
-    print(f"Settling in, scenario {args.scenario}{''.join(f', {s}' for s in args.set)}, "
-          f"wijken of {MIN_DWELLINGS}+ dwellings\n")
-    print(table(results, observed(city), names, args.seeds))
+    text = (f"Settling in, scenario {args.scenario}{''.join(f', {s}' for s in args.set)}, "
+            f"wijken of {MIN_DWELLINGS}+ dwellings (`python -m experiments.settling --seeds "
+            f"{args.seeds}`)\n\n" + table(results, observed(city), names, args.seeds) + "\n")
+    print(text)
+    if args.write:
+        replace_section(args.write, "settling", text)
 
 
 if __name__ == "__main__":

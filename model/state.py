@@ -186,6 +186,8 @@ class YearFlows:
     departures: int = 0  # residents who left the city in the market
     left_region: int = 0  # households who left the region for work, study or family
     unmet_demand: int = 0  # households the path asked for that found no dwelling
+    newcomers_drawn: int = 0  # candidate newcomers of the main market (migration.run)
+    newcomers_unplaced: int = 0  # ... that found no dwelling there
     unmet_by_class: np.ndarray = field(default_factory=lambda: np.zeros(5, dtype=np.int64))
     corp_lettings: int = 0  # corporation social dwellings let this year
     corp_lettings_above_daeb: int = 0  # ... to households above the DAEB income limit

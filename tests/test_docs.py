@@ -15,12 +15,7 @@ PHASES_DIR = ROOT / "model" / "phases"
 START, END = "<!-- params:start -->", "<!-- params:end -->"
 # Markers count only on a line of their own (the refresh command below also contains them).
 SECTION = re.compile(rf"^{re.escape(START)}\n(.*?)^{re.escape(END)}$", re.M | re.S)
-REFRESH = (
-    ".venv/bin/sorteermachine params --markdown | .venv/bin/python -c 'import re,sys,pathlib; "
-    'p=pathlib.Path("docs/ODD.md"); t=sys.stdin.read(); p.write_text(re.sub('
-    'r"(?ms)^(<!-- params:start -->\\n).*?^(<!-- params:end -->)$", '
-    "lambda m: m[1]+t+m[2], p.read_text()))'"
-)
+REFRESH = ".venv/bin/python scripts/refresh_docs.py --only params"
 
 
 @pytest.fixture(scope="module")
@@ -74,3 +69,20 @@ def test_levers_page_describes_every_lever_and_its_parameters():
                 assert f"`{name}`" in page, (
                     f"parameter {name} missing from docs/LEVERS.md: rerun "
                     "`python -m experiments.levers`")
+
+
+@pytest.mark.parametrize("name", ["params", "calibration", "hindcast", "settling", "prices"])
+def test_every_generated_table_has_its_markers_once(name):
+    """scripts/refresh_docs.py writes these sections; each must exist exactly once."""
+    from experiments.docsections import read_section
+
+    read_section(ODD, name)
+
+
+def test_refresh_docs_refuses_an_unknown_step(capsys):
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "refresh_docs.py"),
+                           "--only", "nope"], capture_output=True, text=True)
+    assert proc.returncode == 2 and "unknown step(s) nope" in proc.stderr

@@ -206,7 +206,7 @@ def test_start_state_indices_equal_pysal(model):
 
 def test_structural_vacancy_is_withheld_from_the_market():
     """frictional_vacancy: vacant dwellings beyond that share of a buurt's stock are never
-    offered, so they are still vacant years later; by default nothing is withheld."""
+    offered, so they are still vacant years later; at 1 nothing is withheld."""
     m = SortingModel(rng=1, scale=0.1, frictional_vacancy=0.02)
     d = m.dwellings
     rows = d.rows()
@@ -218,4 +218,4 @@ def test_structural_vacancy_is_withheld_from_the_market():
     assert (on_market <= np.rint(0.02 * stock)).all()
     m.run_until_year(2027)
     assert (d.occupant[withheld] < 0).all()
-    assert not SortingModel(rng=1, scale=0.1).dwellings.withheld.any()
+    assert not SortingModel(rng=1, scale=0.1, frictional_vacancy=1.0).dwellings.withheld.any()

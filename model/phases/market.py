@@ -77,8 +77,9 @@ def run(model) -> None:
     """This year's market: movers with an intention, new households from demography and
     candidate newcomers from migration all search at once."""
     model.buurt_status = buurt_status(model)
-    clear(model, Choosers.concat(stock.displaced_choosers(model), model.intent, model.formed,
-                                 model.newcomers))
+    model.flows.newcomers_unplaced = clear(
+        model, Choosers.concat(stock.displaced_choosers(model), model.intent, model.formed,
+                               model.newcomers))
 
 
 def buurt_status(model) -> np.ndarray:

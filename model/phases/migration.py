@@ -41,6 +41,8 @@ NEWCOMER_SIZE_PROBS = np.array([
 NEWCOMER_AGE_RANGE = (19, 55)
 NEWCOMER_AGE_MODE = 28
 TOP_UP_PASSES = 6  # extra searches by newcomers after the main market, to reach the path
+TOP_UP_MIN_PLACED = 0.2  # a pass that places fewer of its candidates than this is the last
+MAX_UNPLACED_SHARE = 0.5  # the main draw adds at most as many candidates as it needs
 LAST_YEAR = 2050  # the end of the scenarios' paths (vision Table 3)
 TOP_UP_TOLERANCE = 0.005  # share of households the path may be missed by before its end
 
@@ -165,7 +167,22 @@ def run(model) -> None:
     if last_year(model):  # draw a little short: the top-up then closes the gap exactly
         departures = int(0.9 * departures)
     gap = target_households(model, model.year) - model.households.count() + departures
-    model.newcomers = _as_choosers(draw_newcomers(model, max(int(round(gap)), 0)))
+    # As many more candidates as last year's market left without a dwelling (rules closed
+    # the stock to them), so the main market, not the top-up passes, carries the path.
+    # (Not in the path's last year, which must end on the path, not above it.)
+    share = 0.0 if last_year(model) else expected_unplaced_share(model)
+    n = max(int(round(gap / (1.0 - share))), 0)
+    model.newcomers = _as_choosers(draw_newcomers(model, n))
+    model.flows.newcomers_drawn = n
+
+
+def expected_unplaced_share(model) -> float:
+    """Share of last year's candidate newcomers that found no dwelling in the main market
+    (0 in the first year; at most MAX_UNPLACED_SHARE)."""
+    last = model.previous_flows
+    if last is None or last.newcomers_drawn == 0:
+        return 0.0
+    return min(last.newcomers_unplaced / last.newcomers_drawn, MAX_UNPLACED_SHARE)
 
 
 def top_up(model) -> None:
@@ -180,9 +197,9 @@ def top_up(model) -> None:
     if gap <= tolerance:
         return
     for _ in range(TOP_UP_PASSES):
-        unplaced = clear(model, _as_choosers(draw_newcomers(model, gap)))
-        placed_all_it_could = unplaced == gap
+        candidates = gap
+        clear(model, _as_choosers(draw_newcomers(model, candidates)))
         gap = int(round(target - model.households.count()))
-        if gap <= 0 or placed_all_it_could:
-            break
+        if gap <= 0 or candidates - gap < TOP_UP_MIN_PLACED * candidates:
+            break  # reached, or the stock has (almost) nothing left these newcomers may take
     model.flows.unmet_demand = max(gap, 0)
