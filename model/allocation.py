@@ -120,18 +120,20 @@ def forbid(model, rules: list, market: Market, idx: np.ndarray, offered: np.ndar
            j: np.ndarray, util: np.ndarray) -> None:
     """Set utility -inf where a rule forbids the pair; count choosers whose best pick a rule
     forbade as refused by it."""
-    best = util.argmax(axis=1)
-    pos = np.arange(idx.size)
-    finite = np.isfinite(util[pos, best])
+    best = pos = finite = None  # each chooser's best pick, found once a rule forbids any
     closed = None
     for rule in rules:
         mask = rule.forbid(model, market, idx, offered, j)
         if mask is None:
             continue
+        if best is None:
+            best = util.argmax(axis=1)
+            pos = np.arange(idx.size)
+            finite = np.isfinite(util[pos, best])
         _refuse(model, rule, market.ch.rows[idx[mask[pos, best] & finite]])
         closed = mask if closed is None else closed | mask
     if closed is not None:
-        util[closed] = -np.inf
+        np.putmask(util, closed, np.float32(-np.inf))
 
 
 def priority(model, rules: list, market: Market, bidders: np.ndarray,

@@ -85,9 +85,15 @@ class TargetGroups(AllocationRule):
         reserved = np.flatnonzero(d.regulated_until[offered] >= model.year)
         if reserved.size == 0:
             return None
-        group = np.zeros(offered.size, dtype=np.intp)  # NONE for dwellings not reserved
+        group = np.zeros(offered.size, dtype=np.int8)  # NONE for dwellings not reserved
         group[reserved] = group_of(d, offered[reserved])
-        return ~np.take_along_axis(group_table(market.ctx)[idx], group[j], axis=1)
+        # Only the pairs with a reserved dwelling (few) are looked up in the group table.
+        paired = np.take(group, j)
+        pairs = np.flatnonzero(paired)
+        mask = np.zeros(j.shape, dtype=bool)
+        chooser = idx[pairs // j.shape[1]]
+        mask.flat[pairs] = ~group_table(market.ctx)[chooser, paired.flat[pairs]]
+        return mask
 
     def let(self, model, market, winners, homes):
         d, f, p = model.dwellings, model.flows, model.params

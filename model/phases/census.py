@@ -40,32 +40,35 @@ class Census:
 
 
 def take(model) -> Census:
-    """Count households and dwellings per buurt."""
+    """Count households and dwellings per buurt (each column gathered once, by `np.take`:
+    this runs over every household and dwelling each year)."""
     h, d = model.households, model.dwellings
     n_b = model.city.n_buurten
     rows = h.rows()
-    dw = h.dwelling[rows]
-    buurt = d.buurt[dw].astype(np.intp)
-    cls = h.cls[rows].astype(np.intp)
+    dw = np.take(h.dwelling, rows)
+    buurt = np.take(d.buurt, dw).astype(np.intp)
+    cls = np.take(h.cls, rows).astype(np.intp)
     cell = buurt * N_CLASSES + cls
-    fit = fits(cls, h.size[rows], d.segment[dw], d.rent[dw])
+    size = np.take(h.size, rows)
+    fit = fits(cls, size, np.take(d.segment, dw), np.take(d.rent, dw))
     drows = d.rows()
-    dbuurt = d.buurt[drows].astype(np.intp)
-    dcell = dbuurt * N_SEGMENTS + d.segment[drows]
-    vacant = d.occupant[drows] < 0
+    dbuurt = np.take(d.buurt, drows).astype(np.intp)
+    dcell = dbuurt * N_SEGMENTS + np.take(d.segment, drows)
+    vacant = np.take(d.occupant, drows) < 0
+    woz = np.take(d.woz, drows)
     return Census(
         households=np.bincount(cell, minlength=n_b * N_CLASSES).reshape(n_b, N_CLASSES),
-        persons=np.bincount(buurt, weights=h.size[rows], minlength=n_b),
-        vulnerable=np.bincount(buurt, weights=h.vulnerable[rows], minlength=n_b),
-        recent_movers=np.bincount(buurt, weights=h.moved[rows] >= model.year - 1,
+        persons=np.bincount(buurt, weights=size, minlength=n_b),
+        vulnerable=np.bincount(buurt, weights=np.take(h.vulnerable, rows), minlength=n_b),
+        recent_movers=np.bincount(buurt, weights=np.take(h.moved, rows) >= model.year - 1,
                                   minlength=n_b),
         fitting=np.bincount(cell, weights=fit, minlength=n_b * N_CLASSES).reshape(
             n_b, N_CLASSES),
         dwellings=np.bincount(dcell, minlength=n_b * N_SEGMENTS).reshape(n_b, N_SEGMENTS),
         vacant=np.bincount(dcell, weights=vacant, minlength=n_b * N_SEGMENTS).reshape(
             n_b, N_SEGMENTS),
-        woz_total=np.bincount(dbuurt, weights=d.woz[drows], minlength=n_b),
-        woz_total_existing=np.bincount(dbuurt, weights=d.woz[drows] * (d.built[drows] == 0),
+        woz_total=np.bincount(dbuurt, weights=woz, minlength=n_b),
+        woz_total_existing=np.bincount(dbuurt, weights=woz * (np.take(d.built, drows) == 0),
                                        minlength=n_b),
     )
 

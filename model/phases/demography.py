@@ -32,8 +32,10 @@ def _some(rng, rows: np.ndarray, probability: float) -> np.ndarray:
 
 
 def death_probability(age: np.ndarray, scale: float) -> np.ndarray:
-    """Yearly death probability by age: a Gompertz curve through Dutch life tables."""
-    return np.minimum(GOMPERTZ[np.minimum(age, GOMPERTZ.size - 1)] * scale, 0.6)
+    """Yearly death probability by age: a Gompertz curve through Dutch life tables (made per
+    year of age first, then read per household)."""
+    by_age = np.minimum(GOMPERTZ * scale, 0.6)
+    return np.take(by_age, np.minimum(age, GOMPERTZ.size - 1))
 
 
 GOMPERTZ = np.exp(-11.0 + 0.097 * np.arange(121))  # by age 0..120, before mortality_scale
@@ -49,18 +51,20 @@ def deaths_and_care(model) -> None:
     moves to a care home. A surviving partner carries on with a lower income."""
     h, p, rng = model.households, model.params, model.rng
     rows = h.rows()
-    q = death_probability(h.age[rows], p.mortality_scale)
+    q = death_probability(np.take(h.age, rows), p.mortality_scale)
+    adults = np.take(h.adults, rows)
     deaths = (rng.random(rows.size) < q).astype(np.int8)
-    deaths += (h.adults[rows] == 2) & (rng.random(rows.size) < q)
-    ends = deaths >= h.adults[rows]
+    deaths += (adults == 2) & (rng.random(rows.size) < q)
+    ends = deaths >= adults
     widowed = rows[(deaths > 0) & ~ends]
     h.adults[widowed] -= 1
     h.size[widowed] -= 1
     h.income[widowed] *= SURVIVOR_INCOME
     _end_households(model, rows[ends], "death")
 
-    rows = h.rows()
-    care = _some(rng, rows[(h.size[rows] == 1) & (h.age[rows] >= 80)], p.to_care_rate_80plus)
+    n = h.n_rows
+    alone_80 = h.alive[:n] & (h.size[:n] == 1) & (h.age[:n] >= 80)
+    care = _some(rng, np.flatnonzero(alone_80), p.to_care_rate_80plus)
     _end_households(model, care, "care_home")
 
 
@@ -68,28 +72,34 @@ def ageing_and_income(model) -> None:
     """Everyone ages; incomes drift with age, take random shocks, job losses and retirement."""
     h, p, rng = model.households, model.params, model.rng
     rows = h.rows()
-    h.age[rows] += 1
-    h.years[rows] += 1
-    age = np.minimum(h.age[rows], 120)
+    np.add(h.age, 1, out=h.age, where=h.alive)  # every living household, in place
+    np.add(h.years, 1, out=h.years, where=h.alive)
+    age = np.minimum(np.take(h.age, rows), 120)
     # Yearly factor by age: career drift, and the drop at retirement (67).
     by_age = np.ones(121)
     by_age[:35] = np.exp(p.income_drift_young)
     by_age[35:50] = np.exp(p.income_drift_mid)
     by_age[67] = p.retirement_income_ratio
     sd = p.income_shock_sd
-    shock = np.exp(sd * rng.standard_normal(rows.size, dtype=np.float32) - sd**2 / 2)
-    income = h.income[rows] * by_age[age] * shock
+    shock = rng.standard_normal(rows.size, dtype=np.float32)  # made lognormal in place
+    shock *= sd
+    shock -= sd**2 / 2
+    np.exp(shock, out=shock)
+    income = np.take(h.income, rows) * np.take(by_age, age)
+    income *= shock
     lost = rng.random(rows.size, dtype=np.float32) < p.job_loss_rate
-    income[lost & (age < 67)] *= JOB_LOSS_INCOME
-    h.income[rows] = np.maximum(income, np.where(h.size[rows] > 1, *INCOME_FLOOR[::-1]))
+    np.multiply(income, JOB_LOSS_INCOME, out=income, where=lost & (age < 67))
+    floor = np.where(np.take(h.size, rows) > 1, *INCOME_FLOOR[::-1])
+    h.income[rows] = np.maximum(income, floor, out=income)
 
 
 def births(model) -> None:
     """Couples with a head aged 22-42 may have a child."""
     h, p, rng = model.households, model.params, model.rng
-    rows = h.rows()
-    fertile = (h.adults[rows] == 2) & (h.age[rows] >= 22) & (h.age[rows] <= 42)
-    candidates = rows[fertile & (h.size[rows] < 7)]
+    n = h.n_rows
+    age = h.age[:n]
+    fertile = h.alive[:n] & (h.adults[:n] == 2) & (age >= 22) & (age <= 42)
+    candidates = np.flatnonzero(fertile & (h.size[:n] < 7))
     born = _some(rng, candidates, p.birth_rate)
     h.size[born] += 1
 
@@ -111,8 +121,8 @@ def _new_households(model, n: int, age: np.ndarray, income: np.ndarray) -> np.nd
 def separations(model) -> Choosers:
     """Couples split: the partner who leaves forms a new household that needs a dwelling."""
     h, p, rng = model.households, model.params, model.rng
-    rows = h.rows()
-    split = _some(rng, rows[h.adults[rows] == 2], p.separation_rate)
+    n = h.n_rows
+    split = _some(rng, np.flatnonzero(h.alive[:n] & (h.adults[:n] == 2)), p.separation_rate)
     income = h.income[split].copy()
     h.adults[split] = 1
     h.size[split] -= 1
@@ -127,9 +137,9 @@ def separations(model) -> Choosers:
 def children_leaving_home(model) -> Choosers:
     """In households with older children, one may leave home to start a household."""
     h, p, rng = model.households, model.params, model.rng
-    rows = h.rows()
-    has_adult_child = (h.size[rows] > h.adults[rows]) & (h.age[rows] >= 42)
-    parents = _some(rng, rows[has_adult_child], p.leave_home_rate)
+    n = h.n_rows
+    has_adult_child = h.alive[:n] & (h.size[:n] > h.adults[:n]) & (h.age[:n] >= 42)
+    parents = _some(rng, np.flatnonzero(has_adult_child), p.leave_home_rate)
     h.size[parents] -= 1
     n = parents.size
     age = rng.integers(18, 26, n)
@@ -151,9 +161,10 @@ def partnering(model) -> None:
     """Singles aged 20-49 pair up at random; one moves in with the other, whose household
     grows, and the mover's own household ends (its dwelling falls vacant)."""
     h, p, rng = model.households, model.params, model.rng
-    rows = h.rows()
-    single = (h.size[rows] == 1) & (h.age[rows] >= 20) & (h.age[rows] < 50)
-    seeking = rng.permutation(_some(rng, rows[single & (h.dwelling[rows] >= 0)],
+    n = h.n_rows
+    age = h.age[:n]
+    single = h.alive[:n] & (h.size[:n] == 1) & (age >= 20) & (age < 50)
+    seeking = rng.permutation(_some(rng, np.flatnonzero(single & (h.dwelling[:n] >= 0)),
                                     p.partnering_rate))
     pairs = seeking.size // 2
     hosts, movers = seeking[:pairs], seeking[pairs: 2 * pairs]
@@ -174,6 +185,7 @@ def run(model) -> None:
     formed = [separations(model), children_leaving_home(model)]
     partnering(model)
     rows = h.rows()
-    h.cls[rows] = rules.income_class(h.income[rows], h.size[rows])
-    h.vulnerable[rows] &= h.cls[rows] == IncomeClass.LOW_PT  # recovered households leave it
+    cls = rules.income_class(np.take(h.income, rows), np.take(h.size, rows))
+    h.cls[rows] = cls
+    h.vulnerable[rows] &= cls == IncomeClass.LOW_PT  # recovered households leave it
     model.formed = Choosers.concat(*formed)

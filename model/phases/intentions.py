@@ -28,43 +28,45 @@ UNAFFORDABLE_SHARE = 0.40  # housing cost share of income above which a househol
 
 
 def move_probabilities(model, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Probability of wanting to move and the reason code, per household row."""
+    """Probability of wanting to move and the reason code, per household row.
+
+    It runs over every household each year, so tables by age, tenure and buurt are made
+    first and read with one gather each (`np.take`), and the multipliers apply in place."""
     p, h, d = model.params, model.households, model.dwellings
     dw = h.dwelling[rows]
     cls = h.cls[rows]
     hazard = np.asarray(p.move_hazard_by_age, dtype=np.float32)[AGE_BAND]
     tenure = np.array([1.0, p.move_multiplier_private_rent, p.move_multiplier_owner],
                       dtype=np.float32)
-    prob = hazard[h.age[rows]] * tenure[d.owner[dw]]
+    prob = np.take(hazard, h.age[rows]) * np.take(tenure, d.owner[dw])
 
     # Each reason multiplies the probability; the strongest one is recorded. The
     # neighbourhood factor grows with how far the buurt's liveability lies below the mean.
-    gap = np.maximum(-model.liveability[d.buurt[dw]], 0.0).astype(np.float32)
-    strongest = np.where(cls != IncomeClass.LOW_PT,
-                         np.float32(1.0) + np.float32(p.move_multiplier_liveability) * gap,
+    gap = np.maximum(-model.liveability, 0.0).astype(np.float32)  # per buurt
+    neighbourhood = np.float32(1.0) + np.float32(p.move_multiplier_liveability) * gap
+    strongest = np.where(cls != IncomeClass.LOW_PT, np.take(neighbourhood, d.buurt[dw]),
                          np.float32(1.0))
     prob *= strongest
     reason = np.where(strongest > 1.0, REASON["neighbourhood"], REASON["life_stage"]).astype(
         np.int8)
-    cost = d.cost[dw]
     for name, applies, multiplier in (
         ("crowded", h.size[rows] > d.rooms[dw], p.move_multiplier_crowded),
-        ("unaffordable", cost > UNAFFORDABLE_SHARE * h.income[rows],
+        ("unaffordable", d.cost[dw] > UNAFFORDABLE_SHARE * h.income[rows],
          p.move_multiplier_unaffordable),
         ("income_rise", below(cls, d.segment[dw]), p.move_multiplier_misfit_up),
     ):
-        prob[applies] *= multiplier
+        np.multiply(prob, multiplier, out=prob, where=applies)
         stronger = applies & (multiplier > strongest)
-        reason[stronger] = REASON[name]
-        strongest[stronger] = multiplier
+        np.putmask(reason, stronger, REASON[name])
+        np.putmask(strongest, stronger, multiplier)
     return np.minimum(prob, 0.9), reason
 
 
 def run(model) -> None:
     """Draw this year's voluntary movers into model.intent."""
     h = model.households
-    rows = h.rows()
-    rows = rows[h.dwelling[rows] >= 0]
+    n = h.n_rows
+    rows = np.flatnonzero(h.alive[:n] & (h.dwelling[:n] >= 0))
     prob, reason = move_probabilities(model, rows)
     wants = model.rng.random(rows.size) < prob
     movers = rows[wants]

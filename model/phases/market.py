@@ -105,6 +105,7 @@ class _Context:
         self.cls = h.cls[rows].astype(np.int64)
         self.income = h.income[rows]
         self.size = h.size[rows].astype(np.int64)
+        self.max_size = int(self.size.max(initial=0))
         self.children = (h.size[rows] - h.adults[rows]) > 0
         own_dw = h.dwelling[rows]
         owner_now = (own_dw >= 0) & (d.owner[np.maximum(own_dw, 0)] == Owner.OWNER_OCCUPIER)
@@ -121,10 +122,21 @@ class _Context:
         self.waiting = np.where(ch.newcomer, 0.0, h.years[rows])
         self.young = h.age[rows] < 30
         self.senior = h.age[rows] >= 65  # values zero-step dwellings (beta_zero_step)
+        # A landlord's ranking of bidders (_resolve_bids), per chooser once: urgency and
+        # waiting time for social rent, the bid (log income) for sellers and private landlords.
+        self.social_priority = 10.0 * self.urgent + 0.05 * self.waiting
+        self.log_income = np.log(self.income)
         n_b = model.city.n_buurten
         # float32 copies for the utility hot path.
         self.income32 = self.income.astype(np.float32)
         self.max_price32 = self.max_price.astype(np.float32)
+        # The lending and letting rules that test a chooser's own income (see _Offer.rule):
+        # per chooser, the limit a dwelling's requirement must not exceed, by rule.
+        self.limits = np.empty((rows.size, N_RULES), dtype=np.float32)
+        self.limits[:, NO_RULE] = np.inf
+        self.limits[:, LANDLORD_INCOME_TEST] = self.income32
+        self.limits[:, MORTGAGE] = self.max_price32
+        self.limits[:, MIDDLE_RENT_BAND] = np.where(self.middle_ok, np.inf, -np.inf)
         self.liveability32 = (p.beta_liveability * model.liveability).astype(np.float32)
         self.status32 = (p.beta_status * model.buurt_status).astype(np.float32)
         self.type = chooser_types(self.cls, self.children, self.size)
@@ -134,9 +146,11 @@ class _Context:
         self.type_row = (np.cumsum(present) - 1)[self.type]
         self.size32 = self.size.astype(np.float32)
         # Distances as a flat table with an extra row of zeros for choosers without a home
-        # buurt (newcomers): the pair (home, buurt) sits at distance_row + buurt.
+        # buurt (newcomers): the pair (home, buurt) sits at distance_row + buurt. The table
+        # holds the disutility, beta_distance x km.
         dist = model.city.buurt_distance_km
         self.distance_flat = np.vstack([dist, np.zeros((1, n_b))]).astype(np.float32).ravel()
+        self.distance_cost = np.float32(p.beta_distance) * self.distance_flat
         self.distance_row = np.where(self.from_buurt >= 0, self.from_buurt, n_b).astype(
             np.intp) * n_b
 
@@ -165,25 +179,38 @@ class _Offer:
         owned = segment >= S.OWN_1
         private = (segment == S.PRIVATE_CHEAP) | (segment == S.PRIVATE_FREE)
         self.rooms = d.rooms[rows].astype(np.float32)
+        # Crowding, beta_crowding x the persons above the rooms, per household size (rows)
+        # and dwelling (columns): utility reads it at size x n + dwelling.
+        sizes = np.arange(ctx.max_size + 1, dtype=np.float32)[:, None]
+        self.crowding = np.float32(p.beta_crowding) * np.maximum(sizes - self.rooms, 0.0)
         # A vacancy asks today's price (as Dwellings.asking_cost, from the columns at hand);
         # a sitting household pays what it agreed on moving in.
         self.yearly_cost = (np.where(owned, woz * np.float32(p.owner_cost_rate),
                                      rent * np.float32(12.0)) if self.allocation
                             else d.cost[rows].astype(np.float32))
-        # Lowest income a private landlord accepts; highest-priced home a mortgage reaches.
-        self.income_needed = np.where(private, rent * np.float32(12.0 * p.landlord_income_multiple),
-                                      np.float32(0.0))
-        self.price = np.where(owned, woz, np.float32(0.0))
-        self.middle_rent = segment == S.CORP_MIDDLE
+        # The rule that tests a chooser's own income for this dwelling (at most one applies)
+        # and what the dwelling requires under it, compared with _Context.limits: a private
+        # landlord's lowest accepted income (rent x 12 x landlord_income_multiple); an
+        # owner-occupied home's price, against what a mortgage reaches; corporation middle
+        # rent only to the middle-income band (a requirement of 0 against a limit of -inf).
+        self.rule = np.select([private, owned, segment == S.CORP_MIDDLE],
+                              [LANDLORD_INCOME_TEST, MORTGAGE, MIDDLE_RENT_BAND], NO_RULE)
+        self.requirement = np.select(
+            [private, owned], [rent * np.float32(12.0 * p.landlord_income_multiple), woz],
+            np.float32(0.0))
         self.buurt = buurt
-        self.zero_step = d.zero_step[rows]
-        self.has_zero_step = bool(self.zero_step.any())
+        zero_step = d.zero_step[rows]
+        self.has_zero_step = bool(zero_step.any())
+        self.zero_step_bonus = np.float32(p.beta_zero_step) * zero_step  # for heads 65+
         types = ctx.present_types[:, None] if self.allocation else home_types
         self.base = _type_utility(p, ctx, types, segment, rent, buurt, d.single_family[rows],
                                   self.allocation)
 
 
 N_TYPES = 5 * 2 * 2  # income class x (children at home) x (3+ persons)
+# Rules that test a chooser's own income against a dwelling (_Offer.rule, _Context.limits).
+NO_RULE, LANDLORD_INCOME_TEST, MORTGAGE, MIDDLE_RENT_BAND = range(4)
+N_RULES = 4
 
 
 def chooser_types(cls: np.ndarray, children: np.ndarray, size: np.ndarray) -> np.ndarray:
@@ -231,25 +258,36 @@ def utility(model, ctx: "_Context", idx: np.ndarray, offer: _Offer, j: np.ndarra
     offer is the chooser's own home: sitting tenants and owners are not re-tested).
 
     `j` is either one dwelling per chooser (1-D) or a choice set per chooser (choosers x k).
+
+    This is the model's hottest loop (about 220,000 pairs a year), so what does not depend on
+    the chooser's own income is read from the offer's tables (one gather per term, by
+    `np.take`, twice as fast as fancy indexing) and the rest is computed in place; the terms
+    are added in the same order as ever, so every value is the same to the bit.
     """
-    p = model.params
     col = (lambda a: a[idx][:, None]) if j.ndim == 2 else (lambda a: a[idx])
     income = col(ctx.income32)
+    n = offer.rows.size
     if offer.allocation:  # a flat index is much faster than numpy's 2-D fancy indexing
-        u = offer.base.ravel()[col(ctx.type_row) * offer.base.shape[1] + j]
+        u = np.take(offer.base, col(ctx.type_row) * n + j)
     else:
         u = offer.base.copy()
-    u -= np.float32(p.beta_cost) * np.maximum(offer.yearly_cost[j] / income - 0.25, 0.0)
-    u -= np.float32(p.beta_crowding) * np.maximum(col(ctx.size32) - offer.rooms[j], 0.0)
-    pair = col(ctx.distance_row) + offer.buurt[j]  # flat index into the distance table
-    u -= np.float32(p.beta_distance) * ctx.distance_flat[pair]
+    # Cost: beta_cost x the share of income above 25% spent on housing.
+    term = np.take(offer.yearly_cost, j)
+    term /= income
+    term -= np.float32(0.25)
+    np.maximum(term, np.float32(0.0), out=term)
+    term *= np.float32(model.params.beta_cost)
+    u -= term
+    u -= np.take(offer.crowding, col(ctx.size) * n + j)
+    u -= np.take(ctx.distance_cost, col(ctx.distance_row) + np.take(offer.buurt, j))
     if offer.has_zero_step:
-        u += np.float32(p.beta_zero_step) * (col(ctx.senior) & offer.zero_step[j])
+        bonus = np.take(offer.zero_step_bonus, j)
+        bonus *= col(ctx.senior)
+        u += bonus
     if not offer.allocation:
         return u
-    forbidden = (offer.income_needed[j] > income) | (offer.price[j] > col(ctx.max_price32))
-    forbidden |= offer.middle_rent[j] & ~col(ctx.middle_ok)
-    u[forbidden] = -np.inf
+    limit = np.take(ctx.limits, idx[:, None] * N_RULES + np.take(offer.rule, j))
+    np.putmask(u, np.take(offer.requirement, j) > limit, np.float32(-np.inf))
     return u
 
 
@@ -265,9 +303,11 @@ def _vacancies(model) -> np.ndarray:
 
 def _gumbel(rng, shape) -> np.ndarray:
     """Standard Gumbel noise (the logit's random utility), in float32: minus the log of a
-    standard exponential draw."""
+    standard exponential draw (computed in place: this is a quarter of the market's draws)."""
     draw = rng.standard_exponential(shape, dtype=np.float32)
-    return -np.log(np.maximum(draw, np.float32(1e-30)))  # a draw of exactly 0 would give inf
+    np.maximum(draw, np.float32(1e-30), out=draw)  # a draw of exactly 0 would give inf
+    np.log(draw, out=draw)
+    return np.negative(draw, out=draw)
 
 
 def clear(model, ch: Choosers) -> int:
@@ -313,14 +353,16 @@ def clear(model, ch: Choosers) -> int:
             break
         # Choice sets: k vacancies per chooser, drawn uniformly (with replacement); the ones
         # a rule closes to the chooser get utility -inf.
-        j = (rng.random((idx.size, p.choice_set_size), dtype=np.float32) * vac.size).astype(
-            np.intp)
-        j = np.minimum(j, vac.size - 1)
+        draw = rng.random((idx.size, p.choice_set_size), dtype=np.float32)
+        draw *= vac.size
+        j = draw.astype(np.intp)
+        np.minimum(j, vac.size - 1, out=j)
         if j.size < vac.size:  # a late, small round: describe only the dwellings drawn
             drawn, j = np.unique(j, return_inverse=True)
             vac, j = vac[drawn], j.reshape(idx.size, -1)
         offer = _Offer(model, ctx, vac)
-        util = utility(model, ctx, idx, offer, j) + _gumbel(rng, j.shape)
+        util = utility(model, ctx, idx, offer, j)
+        util += _gumbel(rng, j.shape)
         if lever_rules:
             allocation.forbid(model, lever_rules, market, idx, offer.rows, j, util)
         # Each chooser bids for its best dwelling; who is outbid by a household with higher
@@ -376,36 +418,40 @@ def _resolve_bids(model, ctx: _Context, bidders: np.ndarray, targets: np.ndarray
     priority = rng.random(bidders.size)
     # Corporations let by urgency, then waiting time; sellers and private landlords take the
     # highest bid, so a higher income usually wins.
-    priority += np.where(social, 10.0 * ctx.urgent[bidders] + 0.05 * ctx.waiting[bidders], 0.0)
-    priority += np.where(corporation, ctx.extra_priority[bidders], np.log(ctx.income[bidders]))
+    priority += np.where(social, ctx.social_priority[bidders], 0.0)
+    priority += np.where(corporation, ctx.extra_priority[bidders], ctx.log_income[bidders])
     if lever_rules:
         priority += allocation.priority(model, lever_rules, market, bidders, targets)
     # Sort by dwelling, highest priority first (priority < 1024, so one float key does it).
     order = np.argsort(targets * 1024.0 - priority, kind="stable")
-    first = np.ones(order.size, dtype=bool)
-    first[1:] = targets[order][1:] != targets[order][:-1]
+    ordered = targets[order]
+    first = np.empty(order.size, dtype=bool)
+    first[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
     win = order[first]
-    winners, homes = bidders[win], targets[win]
+    winners, homes, social = bidders[win], targets[win], social[win]
 
     # DAEB rule: at most the free share of social lettings to households above the limit.
-    social = d.segment[homes] == S.CORP_SOCIAL
     above = social & ~ctx.daeb[winners]
     flows = model.flows
-    eligible_lettings = int((social & ~above).sum())
+    eligible_lettings = int(np.count_nonzero(social & ~above))
     # Largest n with (above + n) <= free_share * (lettings + eligible + n):
     room = (p.daeb_free_share * (flows.corp_lettings + eligible_lettings)
             - flows.corp_lettings_above_daeb) / (1 - p.daeb_free_share)
     keep_above = np.flatnonzero(above)[: max(int(np.floor(room + 1e-9)), 0)]
     ok = ~above
     ok[keep_above] = True
-    flows.corp_lettings += int((social & ok).sum())
+    let_social = social & ok
+    passend = let_social & ctx.passend[winners]
+    flows.corp_lettings += int(np.count_nonzero(let_social))
     flows.corp_lettings_above_daeb += int(keep_above.size)
-    flows.corp_lettings_passend += int((social & ok & ctx.passend[winners]).sum())
-    flows.corp_lettings_passend_ok += int((social & ok & ctx.passend[winners]
-                                           & (d.rent[homes] <= ctx.aftopping[winners])).sum())
+    flows.corp_lettings_passend += int(np.count_nonzero(passend))
+    flows.corp_lettings_passend_ok += int(np.count_nonzero(
+        passend & (d.rent[homes] <= ctx.aftopping[winners])))
+    winners, homes = winners[ok], homes[ok]
     if lever_rules:
-        allocation.let(model, lever_rules, market, winners[ok], homes[ok])
-    return winners[ok], homes[ok]
+        allocation.let(model, lever_rules, market, winners, homes)
+    return winners, homes
 
 
 def _move_in(model, ch: Choosers, idx: np.ndarray, homes: np.ndarray) -> None:
