@@ -1,4 +1,4 @@
-"""The chart layer: one Altair definition per figure, rendered to static SVG for the reports.
+"""The chart layer: one Vega-Lite definition per figure, rendered to static SVG for the reports.
 
 Small synthetic frames; each test renders with vl-convert, as the report does."""
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import re
 import threading
 from collections.abc import Sequence
@@ -120,24 +121,78 @@ def spec(chart: Chart) -> dict:
 
 
 _COMPILED: dict[str, dict] = {}  # Chart.key() -> Vega spec without the data sets' values
+CACHE_ENV = "SORTEERMACHINE_CACHE"  # a folder for compiled charts, or 'off'
+_CACHE_FILES = 2000  # at most this many compiled charts are kept on disk
 
 
 def compiled(chart: Chart) -> dict:
-    """The chart's Vega spec (compiled from Vega-Lite by vl-convert once per shape of
-    chart, then reused) with its data and parameter values filled in."""
+    """The chart's Vega spec with its data and parameter values filled in.
+
+    Compiling Vega-Lite to Vega is done once per shape of chart (`Chart.key()`) and kept,
+    in this process and in a folder (`cache_dir()`): in a new process vl-convert's
+    Vega-Lite compiler costs about 0.7 s before its first chart, more than drawing half
+    the report. The key covers everything but the data, so a kept spec is the one vl-convert
+    would make (its version is part of the folder's name)."""
     key = chart.key()
     template = _COMPILED.get(key)
     if template is None:
-        import vl_convert
+        template = _read_cached(key)
+        if template is None:
+            import vl_convert
 
-        template = vl_convert.vegalite_to_vega(spec(chart))
-        for d in template.get("data", []):
-            if d.get("name") in chart.datasets:
-                d["values"] = []
+            template = vl_convert.vegalite_to_vega(spec(chart))
+            for d in template.get("data", []):
+                if d.get("name") in chart.datasets:
+                    d["values"] = []
+            _write_cached(key, template)
         if len(_COMPILED) > 500:
             _COMPILED.clear()
         _COMPILED[key] = template
     return fill(template, chart.datasets, chart.params)
+
+
+@cache
+def cache_dir() -> Path | None:
+    """Where compiled charts are kept: $SORTEERMACHINE_CACHE, else the user's cache folder
+    ($XDG_CACHE_HOME or ~/.cache)/sorteermachine; None when set to 'off'."""
+    from importlib.metadata import version
+
+    root = os.environ.get(CACHE_ENV, "")
+    if root.lower() == "off":
+        return None
+    if not root:
+        root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sorteermachine"
+    return Path(root) / f"vega-{version('vl-convert-python')}"
+
+
+def _read_cached(key: str) -> dict | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        return json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # not there, or unreadable: compile again
+
+
+def _write_cached(key: str, template: dict) -> None:
+    """Keep a compiled chart (written whole or not at all; a folder that cannot be written
+    only means no keeping)."""
+    folder = cache_dir()
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        files = list(folder.glob("*.json"))
+        if len(files) >= _CACHE_FILES:  # drop the older half
+            files.sort(key=lambda f: f.stat().st_mtime)
+            for old in files[:len(files) // 2]:
+                old.unlink(missing_ok=True)
+        tmp = folder / f"{key}.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps(template), encoding="utf-8")
+        tmp.replace(folder / f"{key}.json")
+    except OSError:
+        pass
 
 
 def fill(template: dict, datasets: dict[str, list], params: dict) -> dict:
@@ -219,18 +274,17 @@ def _stable_ids(svg: str) -> str:
 
 
 def warm_up() -> threading.Thread:
-    """Start vl-convert's renderer in the background (it takes about 0.7 s before the first
-    chart of a process): `sorteermachine run` calls this before simulating, so the renderer
-    is ready when the report is drawn. vl-convert lets go of Python's lock while it works,
-    so the simulation is not held up."""
-    def draw():
+    """Start vl-convert's renderer in the background: `sorteermachine run` calls this before
+    simulating, so the renderer (about 0.5 s to start) is ready when the report is drawn.
+    vl-convert lets go of Python's lock while it works, so on a machine with a second core
+    the simulation is not held up."""
+    def start():
         import vl_convert
 
-        vl_convert.vegalite_to_svg(spec(time_chart(
-            pd.DataFrame({"year": [2024, 2025], "series": "a", "value": [0.0, 1.0]}),
-            title="warm-up", y_title="y", colours={"a": PALETTE[0], "b": PALETTE[1]})))
+        vl_convert.vega_to_svg({"width": 1, "height": 1, "marks": [{"type": "text", "encode": {
+            "enter": {"text": {"value": "0"}}}}]}, allowed_base_urls=[])
 
-    thread = threading.Thread(target=draw, name="vl-convert warm-up", daemon=True)
+    thread = threading.Thread(target=start, name="vl-convert warm-up", daemon=True)
     thread.start()
     return thread
 

@@ -2,7 +2,7 @@
 
 A figure here is a function of results tables (a `RunResults` frame, or the frames of several
 runs, which are then drawn as their median and 90% band) and a language ('en' or 'nl'); it
-returns an Altair chart built with `viz.charts`. The run report renders it to static SVG
+returns a `viz.charts.Chart` (a Vega-Lite spec). The run report renders it to static SVG
 (`charts.to_svg`), the workshop app draws it interactively: the same definition in both.
 """
 
