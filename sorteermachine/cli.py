@@ -78,6 +78,10 @@ def cmd_run(args) -> int:
     if baseline:
         levers.check(baseline.params, city, where=f"--baseline {baseline.policy}")
     check_out_dir(args.out)
+    if not args.no_report:
+        from viz import charts
+
+        charts.warm_up()  # the report's renderer starts while the model runs
     started = time.perf_counter()
     years = args.until - params.start_year
     bar = _progress(years * (2 if baseline else 1), args.quiet)

@@ -253,3 +253,45 @@ def test_language_toggle_switches_labels(page, shots):
     page.locator(".sm-lang").click()
     page.get_by_role("tab", name="Map and charts").wait_for()
     assert page.outside == []
+
+
+def _drop_file(page, name: str, content: bytes) -> None:
+    """Drop a file on the upload zone, as a user dragging it there does."""
+    data = page.evaluate_handle(
+        "([name, bytes]) => { const dt = new DataTransfer();"
+        " dt.items.add(new File([new Uint8Array(bytes)], name, {type: 'text/plain'}));"
+        " return dt; }", [name, list(content)])
+    page.dispatch_event(".sm-upload", "drop", {"dataTransfer": data})
+
+
+def _settings_shown(page) -> dict:
+    return {"lever": _lever(page, "daeb_free_share").input_value(),
+            "scale": page.locator(".v-btn--active:has-text('(10%)')").count(),
+            "seed": page.locator(".sm-seed input").first.input_value(),
+            "scenario": page.locator(".sm-scenario").inner_text()}
+
+
+def test_malformed_scenario_file_is_refused_with_a_message_and_changes_nothing(page):
+    before = _settings_shown(page)
+    _drop_file(page, "broken.toml", b"[params\nscale = 0.1\n")
+    message = page.locator(".sm-file-message")
+    message.get_by_text("Not loaded, nothing changed").wait_for()
+    assert "broken.toml" in message.inner_text() and "not valid TOML" in message.inner_text()
+    assert _settings_shown(page) == before
+    page.locator(".sm-upload input[type=file]").set_input_files(files=[{
+        "name": "wrong.toml", "mimeType": "text/plain",
+        "buffer": b"[params]\ndaeb_free_share = 0.5\n"}])
+    message.get_by_text("wrong.toml").wait_for()
+    assert "daeb_free_share" in message.inner_text() and "0.5" in message.inner_text()
+    assert _settings_shown(page) == before
+
+
+def test_a_valid_scenario_file_sets_its_levers(page):
+    assert _lever(page, "daeb_free_share").input_value() != "0.12"
+    page.locator(".sm-upload input[type=file]").set_input_files(files=[{
+        "name": "mine.toml", "mimeType": "text/plain",
+        "buffer": b"[params]\nscale = 0.1\ndaeb_free_share = 0.12\n"}])
+    page.locator(".sm-file-message").get_by_text("Loaded mine.toml").wait_for()
+    page.wait_for_function(
+        "() => document.querySelector('.sm-lever-daeb_free_share input').value === '0.12'")
+    assert "mine" in page.locator(".sm-scenario").inner_text()

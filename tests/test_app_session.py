@@ -150,3 +150,28 @@ def test_every_lever_group_has_a_readable_name_in_both_languages():
     for group in session.lever_groups():
         for lang in ("en", "nl"):
             assert session.group_label(group, lang).strip()
+
+
+def test_the_page_gets_a_chart_once_then_only_what_changed():
+    import json
+
+    import pandas as pd
+
+    from sorteermachine.app import vega
+    from viz import charts
+
+    def chart(values, title="t"):
+        return charts.time_chart(pd.DataFrame({"year": range(2024, 2024 + len(values)),
+                                               "series": "a", "value": values}),
+                                 title=title, y_title="y", colours={"a": "#000"})
+
+    drawn, patch = vega.split(chart([0.1, 0.2]), None)
+    assert json.loads(patch) == {} and json.loads(drawn.spec)["data"][0]["values"]
+    same, patch = vega.split(chart([0.1, 0.2, 0.4]), drawn)
+    assert same is drawn  # the browser keeps its chart
+    patch = json.loads(patch)
+    assert [r["value"] for r in patch["data"]["series"]] == [0.1, 0.2, 0.4]
+    assert patch["signals"]["y_domain"][1] == 0.4
+    assert json.loads(vega.split(chart([0.1, 0.2]), drawn)[1]) == {}  # nothing new
+    other, patch = vega.split(chart([0.1, 0.2], title="other"), drawn)
+    assert other is not drawn and json.loads(patch) == {}

@@ -277,9 +277,12 @@ def test_the_store_of_another_spec_is_not_continued(tmp_path, capsys):
 # --- interruptions (the command line, as a user runs it) -------------------------------------
 def start_batch(spec: Path, out: Path, *extra: str) -> subprocess.Popen:
     script = Path(sys.executable).parent / "sorteermachine"
+    # Ctrl-C handled as in a terminal even when the suite runs in the background, where the
+    # shell starts it with SIGINT ignored (and the child would inherit that).
     return subprocess.Popen([str(script), "batch", str(spec), "--out", str(out),
                              "--save-every", "0", *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def wait_for_saved_runs(out: Path, n: int, proc: subprocess.Popen, timeout=120) -> None:

@@ -1,4 +1,4 @@
-"""The chart layer: one Altair definition per figure, rendered to static SVG for the reports.
+"""The chart layer: one Vega-Lite definition per figure, rendered to static SVG for the reports.
 
 Small synthetic frames; each test renders with vl-convert, as the report does."""
 
@@ -105,3 +105,54 @@ def test_png_export_is_a_png():
     png = charts.to_png(charts.time_chart(_years([1.0, 2.0]), title="t", y_title="y",
                                           colours={"a": "#000000"}))
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _wijken(city, years=(2024, 2025)):
+    n = city.n_wijken
+    rows = pd.DataFrame({"wijk_code": city.wijk_codes, "wijk_name": city.wijk_names,
+                         "dwellings": 500, "households": 480, "vacant_dwellings": 20,
+                         "low_income_share": 0.3, "vulnerable_share": 0.1, "liveability": 0.0})
+    return pd.concat([rows.assign(year=y, corp_share=np.linspace(0.0, 0.8, n) + 0.1 * i)
+                      for i, y in enumerate(years)], ignore_index=True)
+
+
+def test_a_new_year_changes_a_charts_data_not_its_shape():
+    city = load_city()
+    wf = _wijken(city)
+    a, b = (figures.map_chart(wf, city, "corp_share", y) for y in (2024, 2025))
+    assert a.key() == b.key()  # the app keeps the chart and sends the new data only
+    assert a.datasets["areas"] == b.datasets["areas"]  # the shapes stay
+    assert a.datasets["areas_values"] != b.datasets["areas_values"]
+    assert a.params["map_title"].endswith("2024") and b.params["map_title"].endswith("2025")
+    one, two = (charts.time_chart(_years(v), title="t", y_title="y", colours={"a": "#000"})
+                for v in ([0.1, 0.2], [0.1, 0.2, 0.5]))
+    assert one.key() == two.key() and one.params != two.params
+    nl = figures.map_chart(wf, city, "corp_share", 2025, lang="nl")
+    assert nl.key() != b.key()  # other texts: another chart
+
+
+def test_compiled_charts_are_kept_on_disk_and_give_the_same_picture(tmp_path, monkeypatch):
+    import vl_convert
+
+    chart = charts.time_chart(_years([0.1, 0.3]), title="kept", y_title="y",
+                              colours={"a": "#000000"})
+    monkeypatch.setenv(charts.CACHE_ENV, str(tmp_path))
+    monkeypatch.setattr(charts, "_COMPILED", {})
+    charts.cache_dir.cache_clear()
+    try:
+        first = charts.to_svg(chart)
+        assert len(list(tmp_path.rglob("*.json"))) == 1
+        monkeypatch.setattr(charts, "_COMPILED", {})  # a new process: only the disk has it
+
+        def no_compiler(spec):
+            raise AssertionError("compiled again")
+
+        monkeypatch.setattr(vl_convert, "vegalite_to_vega", no_compiler)
+        assert charts.to_svg(chart) == first
+        (next(tmp_path.rglob("*.json"))).write_text("{broken")  # unreadable: compiled again
+        monkeypatch.undo()
+        monkeypatch.setenv(charts.CACHE_ENV, str(tmp_path))
+        monkeypatch.setattr(charts, "_COMPILED", {})
+        assert charts.to_svg(chart) == first
+    finally:
+        charts.cache_dir.cache_clear()

@@ -1,16 +1,23 @@
-"""The one chart layer: every chart and map of the project, defined once as an Altair spec.
+"""The one chart layer: every chart and map of the project, defined once as a Vega-Lite spec.
 
 Why one layer: the offline run report, the batch report and the workshop app show the same
 charts. Each is a function here that takes results tables (`RunResults` frames, or many runs'
-frames summarised to a median and a 90% band) and returns an Altair chart. The app draws that
-chart interactively (Solara's FigureAltair); the reports call `to_svg`, which renders it with
-vl-convert to a static SVG: no JavaScript and no network in the report. So report and app
-cannot disagree.
+frames summarised to a median and a 90% band) and returns a `Chart`: a Vega-Lite spec. The app
+draws it interactively with Vega (compiled on the server, then only new data are sent when a
+year is added); the reports call `to_svg`, which renders it with vl-convert to a static SVG:
+no JavaScript and no network in the report. So report and app cannot disagree.
+
+The specs are written as plain dicts rather than through Altair: Altair checked and copied
+every part of every chart, which took longer than drawing it (about 1 s of a 2 s report, and
+most of the app's redraw after a one-year step).
 
 Conventions:
 * data go in as tidy frames: one row per mark, with a ready-made `tip` text column that is
   both the hover tooltip in the app and, in the SVG, a `<title>` on the mark (browsers show
   it on hover): the exact value is always one mouse move away;
+* a chart's data are named data sets and what else changes with the data (the y range) is
+  a named parameter, both kept apart from the spec (`Chart.datasets`, `Chart.params`): the
+  app sends the spec once and then only what changed;
 * colours are the caller's or `PALETTE` (Okabe-Ito, safe for the common colour blindness);
 * texts (titles, axis names, legend entries) are arguments, so the app can pass Dutch ones;
 * a missing value (NaN) is left out: no point, no bar, never drawn as zero.
@@ -21,13 +28,14 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import re
+import threading
 from collections.abc import Sequence
 from functools import cache
 from html import escape
 from pathlib import Path
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
@@ -40,7 +48,6 @@ SMALL_AREA = "#d4d4d4"  # areas that do not count (too few dwellings): neutral g
 CONTEXT_FILL, CONTEXT_STROKE = "#ececec", "#fbfbfb"
 CONFIG = {
     "font": FONT,
-    "view": {"stroke": None},
     "axis": {"labelColor": MUTED, "titleColor": MUTED, "gridColor": "#e6e6e6",
              "domainColor": "#888888", "tickColor": "#888888", "titleFontWeight": "normal",
              "labelFontSize": 11, "titleFontSize": 12},
@@ -51,28 +58,163 @@ CONFIG = {
 STROKE_DASH = {"solid": [1, 0], "dashed": [7, 4], "dotted": [2, 3]}
 
 
-# --- rendering --------------------------------------------------------------------------------
-def spec(chart: alt.TopLevelMixin) -> dict:
-    """The chart as a Vega-Lite dict with the shared look (what the app and vl-convert take)."""
-    out = chart.to_dict(validate=False)  # validated by Vega-Lite itself, 3x faster
-    out["config"] = {**CONFIG, **out.get("config", {})}
-    out.setdefault("datasets", {}).update(chart.__dict__.get(_DATASETS, {}))
+# --- a chart ----------------------------------------------------------------------------------
+class Chart:
+    """A Vega-Lite spec with its data apart: `spec` (marks, encodings, texts), `datasets`
+    (name -> rows, referred to in the spec as `{"name": ...}`) and `params` (name -> value,
+    referred to as `{"expr": name}`: what changes with the data, such as the y range).
+    `to_dict()` is the whole spec, as Vega-Lite and vl-convert take it; in a notebook the
+    chart shows itself as its SVG."""
+
+    __slots__ = ("spec", "datasets", "params")
+
+    def __init__(self, spec: dict, datasets: dict[str, list] | None = None,
+                 params: dict | None = None):
+        self.spec, self.datasets, self.params = spec, datasets or {}, params or {}
+
+    def to_dict(self) -> dict:
+        out = {**self.spec, "config": _merge(CONFIG, self.spec.get("config", {}))}
+        if self.datasets:
+            out["datasets"] = dict(self.datasets)
+        if self.params:
+            out["params"] = [{"name": k, "value": v} for k, v in self.params.items()]
+        return out
+
+    def key(self) -> str:
+        """What identifies the chart's shape apart from its data and parameter values:
+        charts with the same key differ only in their data (the app then sends only those)."""
+        shape = [self.spec, sorted(self.datasets), sorted(self.params)]
+        return hashlib.sha1(json.dumps(shape, sort_keys=True).encode()).hexdigest()
+
+    def _repr_svg_(self) -> str:
+        return to_svg(self)
+
+
+def _merge(a: dict, b: dict) -> dict:
+    """`a` updated by `b`, nested dicts merged."""
+    out = dict(a)
+    for k, v in b.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
     return out
 
 
-def vega_spec(chart: alt.TopLevelMixin) -> dict:
-    """The chart compiled to a Vega spec (by vl-convert, in a few milliseconds), for a page
-    that draws it: the browser then skips compiling Vega-Lite, the slow part of a redraw.
-    Its menu offers the picture downloads only (no links that would go online)."""
-    import vl_convert
+def layered(layers: list[dict], *, datasets: dict[str, list], params: dict | None = None,
+            **top) -> Chart:
+    """A chart of `layers` (each a Vega-Lite unit spec) sharing axes and legends."""
+    return Chart({**top, "layer": layers}, datasets, params)
 
-    out = vl_convert.vegalite_to_vega(spec(chart))
+
+def field(name: str, kind: str = "nominal", **more) -> dict:
+    """An encoding channel: a data field and its type, and any further properties."""
+    return {"field": name, "type": kind, **more}
+
+
+def tip(name: str = "tip") -> dict:
+    """Tooltip and SVG description (-> <title>) from the same text field."""
+    return {"tooltip": field(name, title=None), "description": field(name)}
+
+
+# --- rendering --------------------------------------------------------------------------------
+def spec(chart: Chart) -> dict:
+    """The chart as a whole Vega-Lite dict with the shared look."""
+    return chart.to_dict()
+
+
+_COMPILED: dict[str, dict] = {}  # Chart.key() -> Vega spec without the data sets' values
+CACHE_ENV = "SORTEERMACHINE_CACHE"  # a folder for compiled charts, or 'off'
+_CACHE_FILES = 2000  # at most this many compiled charts are kept on disk
+
+
+def compiled(chart: Chart) -> dict:
+    """The chart's Vega spec with its data and parameter values filled in.
+
+    Compiling Vega-Lite to Vega is done once per shape of chart (`Chart.key()`) and kept,
+    in this process and in a folder (`cache_dir()`): in a new process vl-convert's
+    Vega-Lite compiler costs about 0.7 s before its first chart, more than drawing half
+    the report. The key covers everything but the data, so a kept spec is the one vl-convert
+    would make (its version is part of the folder's name)."""
+    key = chart.key()
+    template = _COMPILED.get(key)
+    if template is None:
+        template = _read_cached(key)
+        if template is None:
+            import vl_convert
+
+            template = vl_convert.vegalite_to_vega(spec(chart))
+            for d in template.get("data", []):
+                if d.get("name") in chart.datasets:
+                    d["values"] = []
+            _write_cached(key, template)
+        if len(_COMPILED) > 500:
+            _COMPILED.clear()
+        _COMPILED[key] = template
+    return fill(template, chart.datasets, chart.params)
+
+
+@cache
+def cache_dir() -> Path | None:
+    """Where compiled charts are kept: $SORTEERMACHINE_CACHE, else the user's cache folder
+    ($XDG_CACHE_HOME or ~/.cache)/sorteermachine; None when set to 'off'."""
+    from importlib.metadata import version
+
+    root = os.environ.get(CACHE_ENV, "")
+    if root.lower() == "off":
+        return None
+    if not root:
+        root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sorteermachine"
+    return Path(root) / f"vega-{version('vl-convert-python')}"
+
+
+def _read_cached(key: str) -> dict | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        return json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # not there, or unreadable: compile again
+
+
+def _write_cached(key: str, template: dict) -> None:
+    """Keep a compiled chart (written whole or not at all; a folder that cannot be written
+    only means no keeping)."""
+    folder = cache_dir()
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        files = list(folder.glob("*.json"))
+        if len(files) >= _CACHE_FILES:  # drop the older half
+            files.sort(key=lambda f: f.stat().st_mtime)
+            for old in files[:len(files) // 2]:
+                old.unlink(missing_ok=True)
+        tmp = folder / f"{key}.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps(template), encoding="utf-8")
+        tmp.replace(folder / f"{key}.json")
+    except OSError:
+        pass
+
+
+def fill(template: dict, datasets: dict[str, list], params: dict) -> dict:
+    """A compiled Vega spec with the given data sets and signal values (copies only what
+    changes, so the large parts of the template are shared, not copied)."""
+    out = dict(template)
+    out["data"] = [{**d, "values": datasets[d["name"]]} if d.get("name") in datasets else d
+                   for d in template.get("data", [])]
+    if params:
+        out["signals"] = [{**s, "value": params[s["name"]]} if s.get("name") in params else s
+                          for s in template.get("signals", [])]
+    return out
+
+
+def vega_spec(chart: Chart) -> dict:
+    """The chart compiled to a Vega spec, for a page that draws it: the browser then skips
+    compiling Vega-Lite, the slow part of a redraw. Its menu offers the picture downloads
+    only (no links that would go online)."""
+    out = compiled(chart)
     out["usermeta"] = {"embedOptions": {"actions": {"export": True, "source": False,
                                                     "compiled": False, "editor": False}}}
     return out
-
-
-_DATASETS = "_named_datasets"
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
@@ -82,20 +224,11 @@ def _records(frame: pd.DataFrame) -> list[dict]:
             for row in clean.to_dict("records")]
 
 
-def _with_datasets(chart: alt.TopLevelMixin, **datasets: list) -> alt.TopLevelMixin:
-    """Attach large inline data (map geometry) that marks refer to as `alt.NamedData(name)`:
-    `spec` adds it to the finished dict, so Altair does not copy and check every vertex
-    (that made a map 0.5 s slower to build). Altair's copies (`.properties()` and the
-    like) do not carry it: attach it to the finished chart."""
-    object.__setattr__(chart, _DATASETS, datasets)  # past SchemaBase's own __setattr__
-    return chart
-
-
 _MARK_WITH_LABEL = re.compile(
     r'<(path|rect|circle|line|symbol|shape)([^<>]*?) aria-label="([^"]*)"([^<>]*?)/>')
 
 
-def to_svg(chart: alt.TopLevelMixin, css_class: str = "chart") -> str:
+def to_svg(chart: Chart, css_class: str = "chart") -> str:
     """A static SVG of the chart for an offline HTML page.
 
     vl-convert renders with the same Vega the app uses. Its SVG names every mark in an
@@ -105,7 +238,11 @@ def to_svg(chart: alt.TopLevelMixin, css_class: str = "chart") -> str:
     """
     import vl_convert
 
-    text = vl_convert.vegalite_to_svg(spec(chart), allowed_base_urls=[])
+    text = vl_convert.vega_to_svg(compiled(chart), allowed_base_urls=[])
+    return _static(text, css_class)
+
+
+def _static(text: str, css_class: str) -> str:
     text = _MARK_WITH_LABEL.sub(lambda m: f"<{m[1]}{m[2]}{m[4]}><title>{m[3]}</title></{m[1]}>",
                                 text)
     text = re.sub(r'\s+xmlns(:xlink)?="[^"]*"', "", text, count=2)
@@ -136,11 +273,27 @@ def _stable_ids(svg: str) -> str:
     return re.sub(r"@(\d+)@", lambda m: f"clip-{digest}-{m[1]}", marked)
 
 
-def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
+def warm_up() -> threading.Thread:
+    """Start vl-convert's renderer in the background: `sorteermachine run` calls this before
+    simulating, so the renderer (about 0.5 s to start) is ready when the report is drawn.
+    vl-convert lets go of Python's lock while it works, so on a machine with a second core
+    the simulation is not held up."""
+    def start():
+        import vl_convert
+
+        vl_convert.vega_to_svg({"width": 1, "height": 1, "marks": [{"type": "text", "encode": {
+            "enter": {"text": {"value": "0"}}}}]}, allowed_base_urls=[])
+
+    thread = threading.Thread(target=start, name="vl-convert warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def to_png(chart: Chart, scale: float = 2.0) -> bytes:
     """The chart as a PNG image (for 'export as picture' in the app), rendered offline."""
     import vl_convert
 
-    return vl_convert.vegalite_to_png(spec(chart), scale=scale, allowed_base_urls=[])
+    return vl_convert.vega_to_png(compiled(chart), scale=scale, allowed_base_urls=[])
 
 
 # --- summarising runs ---------------------------------------------------------------------------
@@ -173,7 +326,7 @@ def time_chart(data: pd.DataFrame, *, title: str, y_title: str, colours: dict[st
                y_format: str = ".2f", tip_format: str | None = None,
                dashes: dict[str, str] | None = None, x_title: str = "year",
                zero: bool = False, min_span: float = 0.0, note: str = "",
-               width: int = 430, height: int = 210) -> alt.LayerChart:
+               width: int = 430, height: int = 210) -> Chart:
     """Lines over years, one per `series` (a long frame: year, series, value; optional `low`
     and `high` draw a shaded band, e.g. the 90% band over seeds, around the line).
 
@@ -192,46 +345,46 @@ def time_chart(data: pd.DataFrame, *, title: str, y_title: str, colours: dict[st
                                    strict=True)]
     data = data[np.isfinite(data["value"].astype(float))]
     names = list(colours)
-    colour = alt.Color("series:N", scale=alt.Scale(domain=names, range=list(colours.values())),
-                       legend=alt.Legend(title=None, symbolType="stroke")
-                       if len(names) > 1 else None)
-    dash_map = {n: STROKE_DASH[(dashes or {}).get(n, "solid")] for n in names}
+    colour = field("series", scale={"domain": names, "range": list(colours.values())},
+                   legend={"symbolType": "stroke", "title": None} if len(names) > 1 else None)
+    dash_map = [STROKE_DASH[(dashes or {}).get(n, "solid")] for n in names]
     y_domain = _domain(data, zero, min_span)
-    x = alt.X("year:Q", title=x_title, axis=alt.Axis(format="d", tickMinStep=1, grid=False),
-              scale=alt.Scale(nice=False, zero=False, padding=8))
-    y_scale = alt.Scale(domain=y_domain, zero=zero, nice=True)
-    y = alt.Y("value:Q", title=y_title, axis=alt.Axis(format=y_format, tickCount=6),
+    params = {"y_domain": y_domain} if y_domain is not None else {}
+    x = field("year", "quantitative", title=x_title,
+              axis={"format": "d", "tickMinStep": 1, "grid": False},
+              scale={"nice": False, "zero": False, "padding": 8})
+    y_scale = {"zero": zero, "nice": True, **({"domain": {"expr": "y_domain"}} if params else {})}
+    y = field("value", "quantitative", title=y_title, axis={"format": y_format, "tickCount": 6},
               scale=y_scale)
-    base = alt.Chart()  # the data is the layer's (below): given once, not copied per layer
     layers = []
     if has_band:
-        layers.append(base.mark_area(opacity=0.22, aria=False).encode(
-            x=x, y=alt.Y("low:Q", scale=y_scale, title=y_title), y2="high:Q", color=colour))
-    layers.append(base.mark_line(strokeWidth=2.2, aria=False).encode(
-        x=x, y=y, color=colour,
-        strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=names,
-                                                               range=list(dash_map.values())),
-                                  legend=None)))
-    layers.append(base.mark_point(filled=True, size=28, opacity=1).encode(
-        x=x, y=y, color=colour, tooltip=alt.Tooltip("tip:N", title=None),
-        description="tip:N"))
+        layers.append({"mark": {"type": "area", "opacity": 0.22, "aria": False}, "encoding": {
+            "x": x, "y": field("low", "quantitative", scale=y_scale, title=y_title),
+            "y2": {"field": "high"}, "color": colour}})
+    layers.append({"mark": {"type": "line", "strokeWidth": 2.2, "aria": False}, "encoding": {
+        "x": x, "y": y, "color": colour,
+        "strokeDash": field("series", scale={"domain": names, "range": dash_map}, legend=None)}})
+    layers.append({"mark": {"type": "point", "filled": True, "size": 28, "opacity": 1},
+                   "encoding": {"x": x, "y": y, "color": colour, **tip()}})
+    datasets = {"series": _records(data)}
     if note:
-        layers.append(alt.Chart(alt.Data(values=[{"note": note}])).mark_text(
-            fontStyle="italic", color=MUTED, fontSize=12, align="center", dy=-height / 2 + 14,
-            aria=False).encode(text="note:N"))
-    chart = alt.layer(*layers, data=alt.NamedData(name="series")).properties(
-        title=title, width=width, height=height)
-    return _with_datasets(chart, series=_records(data))
+        datasets["note"] = [{"note": note}]
+        layers.append({"data": {"name": "note"}, "mark": {
+            "type": "text", "fontStyle": "italic", "color": MUTED, "fontSize": 12,
+            "align": "center", "dy": -height / 2 + 14, "aria": False},
+            "encoding": {"text": field("note")}})
+    return layered(layers, datasets=datasets, params=params, data={"name": "series"},
+                   title=title, width=width, height=height)
 
 
-def _domain(data: pd.DataFrame, zero: bool, min_span: float) -> list[float] | alt.UndefinedType:
+def _domain(data: pd.DataFrame, zero: bool, min_span: float) -> list[float] | None:
     """The y range of values (and bands), widened to `min_span` around its middle so that
     sampling noise does not fill the whole height; never below zero for positive data."""
     cols = [c for c in ("value", "low", "high") if c in data.columns]
     vals = data[cols].to_numpy(float).ravel()
     vals = vals[np.isfinite(vals)]
     if vals.size == 0:
-        return alt.Undefined
+        return None
     lo, hi = float(vals.min()), float(vals.max())
     if hi - lo < min_span:
         mid = (hi + lo) / 2
@@ -241,7 +394,7 @@ def _domain(data: pd.DataFrame, zero: bool, min_span: float) -> list[float] | al
     if zero:
         lo, hi = min(lo, 0.0), max(hi, 0.0)
     if hi == lo:
-        return alt.Undefined
+        return None
     return [lo, hi]
 
 
@@ -255,7 +408,7 @@ def _fmt(v, fmt: str) -> str:
 # --- bars ----------------------------------------------------------------------------------------
 def bar_chart(data: pd.DataFrame, *, title: str, y_title: str, colours: dict[str, str],
               categories: Sequence[str], y_format: str = ",.0f", show_values: bool = True,
-              width: int = 820, height: int = 230) -> alt.LayerChart:
+              width: int = 820, height: int = 230) -> Chart:
     """Grouped bars: per `category` (x, in the given order; '\\n' wraps a label) one bar per
     `series` (a long frame: category, series, value), labelled with its value."""
     data = data[data["series"].isin(colours)].copy()
@@ -265,22 +418,21 @@ def bar_chart(data: pd.DataFrame, *, title: str, y_title: str, colours: dict[str
     data["label"] = [_fmt(v, y_format) for v in data["value"]]
     data = data[np.isfinite(data["value"].astype(float))]
     names = list(colours)
-    x = alt.X("category:N", sort=list(categories), title=None,
-              axis=alt.Axis(labelAngle=0, labelExpr="split(datum.label, '\\n')",
-                            labelColor="#222222", labelFontSize=12))
-    offset = alt.XOffset("series:N", sort=names)
-    colour = alt.Color("series:N", scale=alt.Scale(domain=names, range=list(colours.values())),
-                       legend=alt.Legend(title=None, symbolType="square"))
-    y = alt.Y("value:Q", title=y_title, axis=alt.Axis(format=y_format, tickCount=6))
-    base = alt.Chart().encode(x=x, xOffset=offset)
-    layers = [base.mark_bar().encode(y=y, color=colour, tooltip=alt.Tooltip("tip:N", title=None),
-                                     description="tip:N")]
+    x = field("category", sort=list(categories), title=None,
+              axis={"labelAngle": 0, "labelExpr": "split(datum.label, '\\n')",
+                    "labelColor": "#222222", "labelFontSize": 12})
+    offset = field("series", sort=names)
+    colour = field("series", scale={"domain": names, "range": list(colours.values())},
+                   legend={"symbolType": "square", "title": None})
+    y = field("value", "quantitative", title=y_title, axis={"format": y_format, "tickCount": 6})
+    layers = [{"mark": {"type": "bar"}, "encoding": {"x": x, "xOffset": offset, "y": y,
+                                                     "color": colour, **tip()}}]
     if show_values:
-        layers.append(base.mark_text(dy=-6, fontSize=11, color="#222222", aria=False).encode(
-            y=y, text="label:N"))
-    chart = alt.layer(*layers, data=alt.NamedData(name="bars")).properties(
-        title=title, width=width, height=height)
-    return _with_datasets(chart, bars=_records(data))
+        layers.append({"mark": {"type": "text", "dy": -6, "fontSize": 11, "color": "#222222",
+                                "aria": False},
+                       "encoding": {"x": x, "xOffset": offset, "y": y, "text": field("label")}})
+    return layered(layers, datasets={"bars": _records(data)}, data={"name": "bars"},
+                   title=title, width=width, height=height)
 
 
 # --- maps ----------------------------------------------------------------------------------------
@@ -290,9 +442,15 @@ def _geojson(path: str) -> dict:
 
 
 def features(path: str | Path) -> list[dict]:
-    """The features of a GeoJSON file (cached), rings wound as d3 wants them (outer rings
-    clockwise): a counter-clockwise ring would fill the whole globe around the map."""
-    return [_oriented(f) for f in _geojson(str(path)).get("features", [])]
+    """The features of a GeoJSON file, rings wound as d3 wants them (outer rings clockwise:
+    a counter-clockwise ring would fill the whole globe around the map). Read and wound
+    once per file; the features are shared, so treat them as read-only."""
+    return list(_features(str(path)))
+
+
+@cache
+def _features(path: str) -> tuple[dict, ...]:
+    return tuple(_oriented(f) for f in _geojson(path).get("features", []))
 
 
 def _oriented(feature: dict) -> dict:
@@ -357,7 +515,7 @@ def _rings(feature: dict) -> list:
 def choropleth(areas: Sequence[dict], values: pd.DataFrame, *, title: str,
                legend: Sequence[tuple[str, str, str]], context: Sequence[dict] = (),
                context_labels: pd.DataFrame | None = None, width: int = 400,
-               name: str = "areas") -> alt.LayerChart:
+               name: str = "areas") -> Chart:
     """A map of `areas` (GeoJSON features with a `code` property) coloured per area.
 
     `values` has one row per area: `code`, `colour` (a key of `legend`), `tip` (hover text)
@@ -366,6 +524,9 @@ def choropleth(areas: Sequence[dict], values: pd.DataFrame, *, title: str,
     between runs and years. `context` features (the neighbours)
     are drawn in light grey under the map and named by `context_labels` (lon, lat, text).
     The marks of the areas are named `name` (the SVG group `<name>_marks`).
+
+    The shapes and the values are separate data sets, joined in the chart (a lookup by
+    code): a new year changes only the values, so the app sends the shapes once.
     """
     frame = frame_of(areas)
     lon = [c for ring in _rings(frame) for c, _ in ring]
@@ -373,55 +534,61 @@ def choropleth(areas: Sequence[dict], values: pd.DataFrame, *, title: str,
     aspect = (max(lat) - min(lat)) / ((max(lon) - min(lon)) * math.cos(math.radians(
         (max(lat) + min(lat)) / 2)))
     height = round(width * aspect)
-    projection = {"type": "mercator", "fit": frame}
     table = values.set_index("code")
-    rows = []
+    shapes = []
     for f in areas:
         code = str(f["properties"].get("code", f.get("id", "")))
-        if code not in table.index:
-            continue
-        row = table.loc[code]
-        rows.append({"type": "Feature", "geometry": f["geometry"],
-                     "properties": {"code": code, "name": f["properties"].get("name", ""),
-                                    "colour": str(row["colour"]), "tip": str(row["tip"])}})
+        if code in table.index:
+            shapes.append({"type": "Feature", "geometry": f["geometry"], "properties": {
+                "code": code, "name": f["properties"].get("name", "")}})
     keys = [k for k, _, _ in legend]
     colours = [c for _, c, _ in legend]
     texts = [t for _, _, t in legend]
+    datasets = {name: shapes, f"{name}_values": _records(
+        table.loc[[s["properties"]["code"] for s in shapes], ["colour", "tip"]].astype(str)
+        .reset_index())}
     layers = []
     if context:
-        layers.append(alt.Chart(alt.NamedData(name="context"), name="context").mark_geoshape(
-            fill=CONTEXT_FILL, stroke=CONTEXT_STROKE, strokeWidth=0.8, clip=True).encode(
-            tooltip=alt.Tooltip("properties.tip:N", title=None),
-            description="properties.tip:N"))
+        datasets["context"] = list(context)
+        layers.append({"data": {"name": "context"}, "name": "context", "mark": {
+            "type": "geoshape", "fill": CONTEXT_FILL, "stroke": CONTEXT_STROKE,
+            "strokeWidth": 0.8, "clip": True}, "encoding": tip("properties.tip")})
     if context_labels is not None and len(context_labels):
-        layers.append(alt.Chart(alt.Data(values=_records(context_labels))).mark_text(
-            fontSize=11, color="#9a9a9a", clip=True, aria=False).encode(
-            longitude="lon:Q", latitude="lat:Q", text="text:N"))
-    layers.append(alt.Chart(alt.NamedData(name=name), name=name).mark_geoshape(
-        stroke="#ffffff", strokeWidth=1.2).encode(
-        color=alt.Color("properties.colour:N", scale=alt.Scale(domain=keys, range=colours),
-                        legend=alt.Legend(title=None, orient="bottom", direction="vertical",
-                                          symbolType="square", labelExpr=_label_expr(keys,
-                                                                                     texts))),
-        tooltip=alt.Tooltip("properties.tip:N", title=None),
-        description="properties.tip:N"))
+        datasets["context_labels"] = _records(context_labels)
+        layers.append({"data": {"name": "context_labels"}, "mark": {
+            "type": "text", "fontSize": 11, "color": "#9a9a9a", "clip": True, "aria": False},
+            "encoding": {"longitude": field("lon", "quantitative"),
+                         "latitude": field("lat", "quantitative"), "text": field("text")}})
+    layers.append({
+        "data": {"name": name}, "name": name,
+        "transform": [{"lookup": "properties.code", "from": {
+            "data": {"name": f"{name}_values"}, "key": "code", "fields": ["colour", "tip"]}}],
+        "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 1.2},
+        "encoding": {"color": field("colour", scale={"domain": keys, "range": colours},
+                                    legend={"title": None, "orient": "bottom",
+                                            "direction": "vertical", "symbolType": "square",
+                                            "labelExpr": _label_expr(keys, texts)}),
+                     **tip()}})
     if "label" in values.columns:
-        labels = [{"lon": p[0], "lat": p[1], "label": str(table.loc[r["properties"]["code"],
+        labels = [{"lon": p[0], "lat": p[1], "label": str(table.loc[s["properties"]["code"],
                                                                      "label"])}
-                  for r in rows for p in [label_point(r)]]
+                  for s in shapes for p in [label_point(s)]]
         labels = [x for x in labels if x["label"]]
         if labels:
-            layers.append(alt.Chart(alt.Data(values=labels)).mark_text(
-                fontSize=10.5, fontWeight="bold", color="#222222", stroke="#ffffff",
-                strokeWidth=3, strokeOpacity=0.85, strokeJoin="round", aria=False).encode(
-                longitude="lon:Q", latitude="lat:Q", text="label:N"))
-            layers.append(alt.Chart(alt.Data(values=labels)).mark_text(
-                fontSize=10.5, fontWeight="bold", color="#222222", aria=False).encode(
-                longitude="lon:Q", latitude="lat:Q", text="label:N"))
-    chart = alt.layer(*layers).project(**projection).properties(
-        title=title, width=width, height=height).configure_view(stroke="#cfd4da",
-                                                                fill="#fbfbfb")
-    return _with_datasets(chart, **{name: rows, "context": list(context)})
+            datasets["labels"] = labels
+            where = {"longitude": field("lon", "quantitative"),
+                     "latitude": field("lat", "quantitative"), "text": field("label")}
+            text = {"type": "text", "fontSize": 10.5, "fontWeight": "bold", "color": "#222222",
+                    "aria": False}
+            layers.append({"data": {"name": "labels"}, "encoding": where, "mark": {
+                **text, "stroke": "#ffffff", "strokeWidth": 3, "strokeOpacity": 0.85,
+                "strokeJoin": "round"}})
+            layers.append({"data": {"name": "labels"}, "encoding": where, "mark": text})
+    # the title names the year: a parameter, so a new year does not make a new chart
+    return layered(layers, datasets=datasets, params={"map_title": title},
+                   projection={"type": "mercator", "fit": frame},
+                   title={"text": {"expr": "map_title"}}, width=width, height=height,
+                   config={"view": {"stroke": "#cfd4da", "fill": "#fbfbfb"}})
 
 
 def _label_expr(keys: Sequence[str], texts: Sequence[str]) -> str:

@@ -2,7 +2,7 @@
 
 A figure here is a function of results tables (a `RunResults` frame, or the frames of several
 runs, which are then drawn as their median and 90% band) and a language ('en' or 'nl'); it
-returns an Altair chart built with `viz.charts`. The run report renders it to static SVG
+returns a `viz.charts.Chart` (a Vega-Lite spec). The run report renders it to static SVG
 (`charts.to_svg`), the workshop app draws it interactively: the same definition in both.
 """
 
@@ -174,7 +174,7 @@ def _note(runs: list[pd.DataFrame], t: dict) -> str:
     return t["one_year"].format(y=int(years.iloc[0])) if len(years) == 1 else ""
 
 
-def segregation_chart(runs, index: str, lang: str = "en", **size) -> charts.alt.LayerChart:
+def segregation_chart(runs, index: str, lang: str = "en", **size) -> charts.Chart:
     """A segregation index over time at wijk level (solid) and buurt level (dashed).
     `index`: 'D' (dissimilarity), 'H' (Theil's H), 'iso' (isolation of the lowest class,
     with its city-wide share dotted as the no-isolation reference) or 'moran'."""
@@ -200,7 +200,7 @@ def segregation_chart(runs, index: str, lang: str = "en", **size) -> charts.alt.
 
 
 def count_chart(runs, what: str, lang: str = "en", scale: float = 1.0, **size
-                ) -> charts.alt.LayerChart:
+                ) -> charts.Chart:
     """A count over time: 'households', 'inhabitants' (with the 100,000 ambition as a
     dotted line, times `scale` for a reduced run), 'band' (wijken in the corporation
     band), 'vacancy' (share of dwellings vacant) or 'displaced' (households displaced by
@@ -233,7 +233,7 @@ def count_chart(runs, what: str, lang: str = "en", scale: float = 1.0, **size
         x_title=t["year"], **size)
 
 
-def value_chart(runs, lang: str = "en", scale: float = 1.0, **size) -> charts.alt.LayerChart:
+def value_chart(runs, lang: str = "en", scale: float = 1.0, **size) -> charts.Chart:
     """The stock's total WOZ value over time in billion 2024 euros (for the whole city: a
     reduced run's value divided by `scale`), and, dashed, that of the dwellings that stood
     at the start: what prices alone did, without construction or demolition."""
@@ -252,7 +252,7 @@ def value_chart(runs, lang: str = "en", scale: float = 1.0, **size) -> charts.al
 
 
 def outmigration_chart(runs, lang: str = "en", city_name: str = "Heerlen", **size
-                       ) -> charts.alt.LayerChart:
+                       ) -> charts.Chart:
     """Households leaving the city each year, one line per income class."""
     runs, t = _as_runs(runs), text(lang)
     names = {f"out_{c}": " ".join(t["classes"][c].split()) for c in INCOME_CLASSES}
@@ -265,7 +265,7 @@ def outmigration_chart(runs, lang: str = "en", city_name: str = "Heerlen", **siz
 
 
 def moves_chart(cf: pd.DataFrame, lang: str = "en", city_name: str = "Heerlen", **size
-                ) -> charts.alt.LayerChart:
+                ) -> charts.Chart:
     """Moves per year: into the city, out of it, within it, and unmet demand (dashed)."""
     t = {k: v.format(city=city_name) if isinstance(v, str) and "{city}" in v else v
          for k, v in text(lang).items()}
@@ -281,7 +281,7 @@ def moves_chart(cf: pd.DataFrame, lang: str = "en", city_name: str = "Heerlen", 
 
 # --- bars ----------------------------------------------------------------------------------------
 def income_chart(cf: pd.DataFrame, national: dict[str, float], lang: str = "en",
-                 city_name: str = "Heerlen", **size) -> charts.alt.LayerChart:
+                 city_name: str = "Heerlen", **size) -> charts.Chart:
     """Households by income class at start and end, next to the Netherlands (Table 1)."""
     t = text(lang)
     first, last = cf.iloc[0], cf.iloc[-1]
@@ -307,7 +307,7 @@ def income_chart(cf: pd.DataFrame, national: dict[str, float], lang: str = "en",
 
 
 def flows_chart(cf: pd.DataFrame, lang: str = "en", city_name: str = "Heerlen", **size
-                ) -> charts.alt.LayerChart:
+                ) -> charts.Chart:
     """Households that moved into and out of the city over the run, per income class."""
     t = {k: v.format(city=city_name) if isinstance(v, str) and "{city}" in v else v
          for k, v in text(lang).items()}
@@ -400,7 +400,7 @@ def legend(indicator: str, lang: str = "en") -> list[tuple[str, str, str]]:
 
 def map_chart(frame: pd.DataFrame, city, indicator: str, year: int, *, scale: float = 1.0,
               level: str = "wijken", lang: str = "en", width: int = 400,
-              title: str | None = None) -> charts.alt.LayerChart:
+              title: str | None = None) -> charts.Chart:
     """The map of the city's wijken (or buurten) coloured by `indicator` in `year`, over
     the neighbouring municipalities in grey (named where there is room)."""
     t = text(lang)
@@ -451,7 +451,7 @@ def last_year(frames: Sequence[pd.DataFrame]) -> int:
 def group_chart(groups: dict[str, Sequence[pd.DataFrame]], column: str, *, title: str,
                 y_title: str, y_format: str = ",.0f", tip_format: str | None = None,
                 zero: bool = False, min_span: float = 0.0, lang: str = "en", **size
-                ) -> charts.alt.LayerChart:
+                ) -> charts.Chart:
     """One indicator (a column of the city frames) over time for several groups of runs
     (scenario x policy of a batch): per group its median over the runs and the 90% band, in
     the colours of `charts.PALETTE`, in the order of `groups`."""
@@ -469,7 +469,7 @@ def group_chart(groups: dict[str, Sequence[pd.DataFrame]], column: str, *, title
 
 
 def sensitivity_chart(indices: pd.DataFrame, method: str, *, title: str, width: int = 430
-                      ) -> charts.alt.LayerChart:
+                      ) -> charts.Chart:
     """Sensitivity indices of one output as horizontal bars, most influential on top, with
     their 95% confidence interval as a line: Morris' mu* (mean absolute elementary effect)
     or Sobol's total-order index ST."""
@@ -485,16 +485,19 @@ def sensitivity_chart(indices: pd.DataFrame, method: str, *, title: str, width: 
                                                   strict=True)]
     data["label"] = data["parameter"]  # the register's name: labels alone can be ambiguous
     order = list(data.sort_values("value", ascending=False)["label"])
-    y = charts.alt.Y("label:N", sort=order, title=None,
-                     axis=charts.alt.Axis(labelLimit=260, labelColor="#222222"))
-    x = charts.alt.X("value:Q", title=name, scale=charts.alt.Scale(zero=True))
-    base = charts.alt.Chart(data)
-    bars = base.mark_bar(color=charts.PALETTE[0], height=14).encode(
-        y=y, x=x, tooltip=charts.alt.Tooltip("tip:N", title=None), description="tip:N")
-    ci = base.mark_rule(color="#222222", strokeWidth=1.5, aria=False).encode(
-        y=y, x="low:Q", x2="high:Q")
-    return charts.alt.layer(bars, ci).properties(title=title, width=width,
-                                                 height=22 * len(data))
+    y = charts.field("label", sort=order, title=None,
+                     axis={"labelLimit": 260, "labelColor": "#222222"})
+    x = charts.field("value", "quantitative", title=name, scale={"zero": True})
+    layers = [
+        {"mark": {"type": "bar", "color": charts.PALETTE[0], "height": 14},
+         "encoding": {"y": y, "x": x, **charts.tip()}},
+        {"mark": {"type": "rule", "color": "#222222", "strokeWidth": 1.5, "aria": False},
+         "encoding": {"y": y, "x": charts.field("low", "quantitative"), "x2": {"field": "high"}}},
+    ]
+    return charts.layered(layers, datasets={"indices": charts._records(data)},
+                          data={"name": "indices"}, title=title, width=width,
+                          height=22 * len(data))
+
 
 # --- a run against a baseline (run --baseline; the app's package comparison) --------------------
 DIFFERENCE_BREAKS = (-0.05, -0.02, 0.02, 0.05)  # difference in share, points / 100
@@ -525,7 +528,7 @@ def difference_values(frame: pd.DataFrame, baseline: pd.DataFrame, indicator: st
 
 def difference_map(frame: pd.DataFrame, baseline: pd.DataFrame, city, indicator: str,
                    year: int, *, scale: float = 1.0, lang: str = "en", width: int = 400
-                   ) -> charts.alt.LayerChart:
+                   ) -> charts.Chart:
     """Map of how much a wijk share differs from the baseline run, in percentage points:
     blue lower, red higher (fixed classes, so maps of different runs compare)."""
     t = text(lang)

@@ -3,9 +3,10 @@
 Solara's page asks its CDN proxy (`/_solara/cdn/...`) for its JavaScript; a file found in the
 proxy's cache folder is served without going online. Two packages fill that folder:
 * `solara-assets` (PyPI) ships Solara's own Vue app, requirejs and font-awesome there;
-* Solara's Altair widget asks for `vega@5`, `vega-lite@5` and `vega-embed@6`, which we take
-  from `vl-convert-python` (the renderer of the static reports): its bundle of Vega, Vega-Lite
-  and vega-embed is the very version that draws the report's SVG, so app and report agree.
+* the app's charts (`app/vega.py`, loaded the way Solara's Altair widget loads them) ask for
+  `vega@5`, `vega-lite@5` and `vega-embed@6`, which we take from `vl-convert-python` (the
+  renderer of the static reports): its bundle of Vega, Vega-Lite and vega-embed is the very
+  version that draws the report's SVG, so app and report agree.
   `install()` writes the three small AMD modules requirejs expects over that one bundle.
 """
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-# Solara's Altair widget loads these paths through requirejs (see solara/widgets/vue).
+# The app's charts load these paths through requirejs (app/vega_view.vue, as solara/widgets/vue).
 VEGA_PATHS = {
     "vega": "vega@5/build/vega.min.js",
     "vega-lite": "vega-lite@5/build/vega-lite.min.js",

@@ -14,14 +14,14 @@ import tempfile
 import time
 from pathlib import Path
 
+import reacton.ipyvuetify as rv
 import solara
 import solara.lab
-import solara.widgets
 
 from model.params import ParameterError
 from model.register import REGISTER
 from model.scenarios import ScenarioError
-from sorteermachine.app import session
+from sorteermachine.app import session, upload, vega
 from sorteermachine.app.session import Settings
 from viz import charts, figures
 
@@ -48,7 +48,9 @@ UI = {
         "seeds_running": "Seed {a} of {b}", "bands": "Median and 90% band of {n} seeds",
         "one_run": "One run (seed {s}); run several seeds for the uncertainty band.",
         "save": "Save settings (TOML)", "load": "Load a scenario file (TOML): drop it here",
-        "loaded": "Loaded {name}", "bad_file": "Not loaded, nothing changed: {msg}",
+        "choose": "or choose a file", "too_big": "{name} has {n:,} bytes; a scenario file "
+        "has a few thousand", "loaded": "Loaded {name}",
+        "bad_file": "Not loaded, nothing changed: {msg}",
         "facilitator": "Facilitator", "fix": "fix", "fixed": "fixed by the facilitator",
         "facilitator_mode": "Facilitator mode (fix levers)",
         "png": "PNG", "range": "{allowed}; default {default}",
@@ -74,6 +76,8 @@ UI = {
         "one_run": "Eén run (seed {s}); simuleer meer seeds voor de onzekerheidsband.",
         "save": "Instellingen opslaan (TOML)",
         "load": "Scenariobestand laden (TOML): sleep het hierheen",
+        "choose": "of kies een bestand", "too_big": "{name} heeft {n:,} bytes; een "
+        "scenariobestand heeft er een paar duizend",
         "loaded": "Geladen: {name}", "bad_file": "Niet geladen, niets veranderd: {msg}",
         "facilitator": "Facilitator", "fix": "vast", "fixed": "vastgezet door de facilitator",
         "facilitator_mode": "Facilitatormodus (knoppen vastzetten)",
@@ -200,13 +204,20 @@ def start_state() -> None:
 
 # --- pieces of the page ---------------------------------------------------------------------
 @solara.component
-def Figure(chart, name: str, on_click=None, key=None):
+def Figure(chart, name: str, on_click=None):
     """One chart of the figure layer, drawn by Vega in the browser, with a PNG download.
-    `key` says when the chart is new (its spec is built only then)."""
-    spec = solara.use_memo(lambda: charts.vega_spec(chart), dependencies=[key])
+    The browser gets the whole chart once; when only its data change (a new year), it gets
+    only those (`vega.split`), and Vega redraws in place."""
+    drawn = solara.use_ref(None)
+
+    def update() -> str:
+        drawn.current, patch = vega.split(chart, drawn.current)
+        return patch
+
+    patch = solara.use_memo(update, dependencies=[chart])
     with solara.Column(gap="0px", classes=["sm-figure", f"sm-{name}"]):
-        solara.widgets.VegaLite.element(spec=spec, on_click=on_click,
-                                        listen_to_click=on_click is not None)
+        vega.VegaView.element(spec=drawn.current.spec, patch=patch, on_click=on_click,
+                              listen_to_click=on_click is not None)
         solara.FileDownload(lambda: charts.to_png(chart), filename=f"{name}.png",
                             label=t("png"), icon_name="mdi-image")
 
@@ -257,17 +268,35 @@ def LeverPanel():
     solara.HTML(tag="h4", unsafe_innerHTML=t("levers"))
     for i, (group, levers) in enumerate(session.lever_groups().items()):
         title = names.get(group) or session.group_label(group, lang.value)
-        with solara.Details(title, expand=i == 0):
-            for p in levers:
-                fixed = p.name in locked.value
-                with solara.Row(gap="4px", style={"align-items": "center"}):
-                    LeverInput(p, params[p.name], disabled=fixed)
-                    if facilitator.value:
-                        with solara.Div(classes=[f"sm-fix-{p.name}"]):
-                            solara.Checkbox(label=t("fix"), value=fixed,
-                                            on_value=lambda v, n=p.name: _lock(n, v))
-                    elif fixed:
-                        solara.Text("🔒", style={"title": t("fixed")})
+        LeverGroup(title, levers, params, first=i == 0)
+
+
+@solara.component
+def LeverGroup(title: str, levers: list, params, first: bool = False):
+    """The levers of one group under a header that opens them. A closed group draws none
+    of its fields: the page stays small, so a redraw elsewhere (a new year) is quicker."""
+    is_open, set_open = solara.use_state(first)
+    with rv.ExpansionPanels(v_model=0 if is_open else None,
+                            on_v_model=lambda v: set_open(v == 0)):
+        with rv.ExpansionPanel():
+            rv.ExpansionPanelHeader(children=[title])
+            with rv.ExpansionPanelContent():
+                if is_open:
+                    for p in levers:
+                        LeverRow(p, params[p.name])
+
+
+@solara.component
+def LeverRow(p, value):
+    fixed = p.name in locked.value
+    with solara.Row(gap="4px", style={"align-items": "center"}):
+        LeverInput(p, value, disabled=fixed)
+        if facilitator.value:
+            with solara.Div(classes=[f"sm-fix-{p.name}"]):
+                solara.Checkbox(label=t("fix"), value=fixed,
+                                on_value=lambda v, n=p.name: _lock(n, v))
+        elif fixed:
+            solara.Text("🔒", style={"title": t("fixed")})
 
 
 def _lock(name: str, on: bool) -> None:
@@ -302,11 +331,12 @@ def Controls():
     scenarios = session.scenarios()
     if s.scenario not in scenarios:
         scenarios = [*scenarios, s.scenario]
-    solara.Select(t("scenario"), value=s.scenario, values=scenarios, on_value=choose("scenario"))
+    solara.Select(t("scenario"), value=s.scenario, values=scenarios, on_value=choose("scenario"),
+                  classes=["sm-scenario"])
     solara.Select(t("policy"), value=s.policy, values=session.policies(),
                   on_value=choose("policy"))
     with solara.Row():
-        solara.InputInt(t("seed"), value=s.seed, on_value=choose("seed"))
+        solara.InputInt(t("seed"), value=s.seed, on_value=choose("seed"), classes=["sm-seed"])
         names = {t("full"): 1.0, t("reduced"): 0.1}
         solara.ToggleButtonsSingle(
             value=t("full") if s.scale >= 1 else t("reduced"), values=list(names),
@@ -318,13 +348,17 @@ def Controls():
     with solara.Row():
         solara.FileDownload(lambda: session.settings_toml(settings.value).encode(),
                             filename="sorteermachine-settings.toml", label=t("save"))
-    solara.FileDrop(label=t("load"), on_file=_load_file, lazy=False)
+    upload.ScenarioUpload.element(label=t("load"), button=t("choose"), on_file=_load_file)
     text, bad = file_message.value
     if text:
         (solara.Error if bad else solara.Success)(text, classes=["sm-file-message"])
 
 
 def _load_file(info) -> None:
+    if info["data"] is None:
+        msg = t("too_big", name=info["name"], n=info["size"])
+        file_message.value = (t("bad_file", msg=msg), True)
+        return
     try:
         new = session.load_settings(info["data"], info["name"], settings.value, UPLOADS)
     except ScenarioError as exc:
@@ -345,9 +379,9 @@ def MapPanel(r, width: int = 440, title_prefix: str = "", name: str = "map"):
         title=f"{title_prefix}: {year}" if title_prefix else None), dependencies=[key])
 
     def on_click(datum):
-        clicked.value = (datum or {}).get("properties", {}).get("tip", "") if datum else ""
+        clicked.value = (datum or {}).get("tip") or ""
 
-    Figure(chart, name, on_click=on_click, key=key)
+    Figure(chart, name, on_click=on_click)
 
 
 @solara.component
@@ -401,7 +435,7 @@ def Charts(r):
     made = solara.use_memo(make, dependencies=[key])
     with solara.GridFixed(columns=2):
         for fig_name, chart in made:
-            Figure(chart, fig_name, key=key)
+            Figure(chart, fig_name)
 
 
 @solara.component

@@ -56,7 +56,7 @@ def serve(host: str = "127.0.0.1", port: int = 8765, locks: dict | None = None,
            "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
     cmd = [sys.executable, "-m", "solara", "run", "sorteermachine.app.page", "--host", host,
            "--port", str(port), "--production", "--no-open", "--log-level",
-           "warning" if quiet else "info", "--no-access-log"]
+           "warning", "--no-access-log"]
     if not quiet:
         print(f"sorteermachine: the workshop app is at http://{host}:{port}/ (Ctrl-C stops it)",
               flush=True)
