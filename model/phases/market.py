@@ -363,12 +363,12 @@ def clear(model, ch: Choosers) -> int:
         offer = _Offer(model, ctx, vac)
         util = utility(model, ctx, idx, offer, j)
         util += _gumbel(rng, j.shape)
+        best = util.argmax(axis=1)
         if lever_rules:
-            allocation.forbid(model, lever_rules, market, idx, offer.rows, j, util)
+            allocation.forbid(model, lever_rules, market, idx, offer.rows, j, util, best)
         # Each chooser bids for its best dwelling; who is outbid by a household with higher
         # priority tries its next best, up to TOP_CHOICES dwellings in one round.
         pos = np.arange(idx.size)
-        best = util.argmax(axis=1)
         best_u = util[pos, best]
         bidding = best_u > reservation[idx]
         leaving = ~bidding & (out_u[idx] >= stay_u[idx]) & np.isfinite(out_u[idx])
