@@ -86,8 +86,8 @@ def for_choosers(subject: np.ndarray, offered: np.ndarray, j: np.ndarray,
     if not shut.any():
         return None
     k = j.shape[1]
-    hit = np.flatnonzero(shut[j[rows]])
-    return rows[hit // k] * k + hit % k
+    row, col = np.divmod(np.flatnonzero(shut[j[rows]]), k)
+    return rows[row] * k + col
 
 
 def active_rules(model) -> list[AllocationRule]:
@@ -126,23 +126,23 @@ def forbid(model, rules: list, market: Market, idx: np.ndarray, offered: np.ndar
     forbade as refused by it. `best` is each chooser's best pick in `util` (its argmax, as
     the market found it); it is updated in place for the choosers whose best pick was
     forbidden (for the others it stays the argmax: only lower values were closed)."""
-    k = j.shape[1]
-    best_pair = finite = None  # each chooser's best pick as a flat index, once a rule forbids
-    closed, lost = [], []  # the rules' forbidden pairs; the choosers whose best pick was one
+    best_pair = finite = lost = None  # found once a rule forbids any pair
     for rule in rules:
         pairs = rule.forbid(model, market, idx, offered, j)
         if pairs is None or pairs.size == 0:
             continue
-        if best_pair is None:
-            best_pair = np.arange(idx.size) * k + best
+        if best_pair is None:  # each chooser's best pick as a flat index, before any closing
+            best_pair = np.arange(idx.size) * j.shape[1] + best
             finite = np.isfinite(np.take(util, best_pair))
-        rows = pairs[np.take(best_pair, pairs // k) == pairs] // k
-        _refuse(model, rule, market.ch.rows[idx[rows[finite[rows]]]])
-        closed.append(pairs)
-        lost.append(rows)
-    if closed:
-        np.put(util, np.concatenate(closed), np.float32(-np.inf))
-        rows = np.unique(np.concatenate(lost))
+            lost = np.zeros(idx.size, dtype=bool)
+        forbidden = np.zeros(j.size, dtype=bool)
+        forbidden[pairs] = True
+        closed_best = forbidden[best_pair]
+        _refuse(model, rule, market.ch.rows[idx[closed_best & finite]])
+        lost |= closed_best
+        np.put(util, pairs, np.float32(-np.inf))
+    if lost is not None:
+        rows = np.flatnonzero(lost)
         best[rows] = util[rows].argmax(axis=1)
 
 

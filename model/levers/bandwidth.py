@@ -123,7 +123,7 @@ def _take_out(model, corp: np.ndarray, take: np.ndarray) -> None:
 
 def _add_in(model, private: np.ndarray, add: np.ndarray, other: np.ndarray) -> None:
     """Buy and build `add[w]` corporation dwellings in each wijk w."""
-    p, d, city = model.params, model.dwellings, model.city
+    p, d = model.params, model.dwellings
     build = _whole(model, add * p.bandwidth_build_share)
     weight = np.where(d.segment[private] == S.PRIVATE_CHEAP, 3.0, 1.0)
     bought = stock.pick_per_group(model, private, d.wijk[private], np.maximum(add - build, 0),
@@ -131,13 +131,29 @@ def _add_in(model, private: np.ndarray, add: np.ndarray, other: np.ndarray) -> N
     segment = np.where(d.rent[bought] > LIBERALISATION_LIMIT, S.CORP_MIDDLE, S.CORP_SOCIAL)
     stock.relabel(model, bought, segment, acquisition=True)
     build = add - np.bincount(d.wijk[bought], minlength=add.size)
-    buurten = []
-    for w in np.flatnonzero(build > 0):
-        weight = np.where(city.buurt_wijk == w, other + 1e-9, 0.0)
-        buurten.append(model.rng.choice(city.n_buurten, size=build[w], p=weight / weight.sum()))
-    if buurten:
-        where = np.concatenate(buurten)
+    where = _buurten(model, np.maximum(build, 0), other + 1e-9)
+    if where.size:
         stock.build(model, np.full(where.size, S.CORP_SOCIAL), where)
+
+
+def _buurten(model, n: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """`n[w]` buurten of each wijk w (wijk by wijk), drawn with replacement with odds
+    `weight` (per buurt). The same numbers as `rng.choice(n_buurten, n[w], p=...)` per wijk,
+    but with one uniform draw for all: choice draws `rng.random(n[w])` and looks each up in
+    the cumulated p, and so does this, without choice's per-call checks."""
+    city = model.city
+    wijken = np.flatnonzero(n > 0)
+    if wijken.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    uniform = model.rng.random(int(n[wijken].sum()))
+    ends = np.cumsum(n[wijken])
+    where = []
+    for w, end in zip(wijken, ends, strict=True):
+        p = np.where(city.buurt_wijk == w, weight, 0.0)
+        cdf = (p / p.sum()).cumsum()
+        cdf /= cdf[-1]
+        where.append(cdf.searchsorted(uniform[end - n[w]:end], side="right"))
+    return np.concatenate(where)
 
 
 def rules(params, city) -> list:
