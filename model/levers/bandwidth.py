@@ -39,13 +39,14 @@ def is_on(params) -> bool:
     return bool(params.bandwidth)
 
 
-def corporation(model, rows: np.ndarray) -> np.ndarray:
-    """Corporation dwellings among `rows`, counting a sale that waits for a letting as
-    done."""
+def corporation(model, rows: np.ndarray, owner: np.ndarray,
+                pending: np.ndarray) -> np.ndarray:
+    """Corporation dwellings among `rows` (whose owners are `owner` and whose pending
+    changes are `pending`), counting a sale that waits for a letting as done."""
     d = model.dwellings
-    leaving = stock.pending(model, rows) & (
+    leaving = pending & (
         SEGMENT_OWNER_ARRAY[np.maximum(d.pending_segment[rows], 0)] != Owner.CORPORATION)
-    return (d.owner[rows] == Owner.CORPORATION) & ~leaving
+    return (owner == Owner.CORPORATION) & ~leaving
 
 
 def plan(model, rows: np.ndarray, is_corp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -89,14 +90,14 @@ def apply(model) -> None:
     if not (is_on(p) and scheduled(model, NAME)):
         return
     rows = d.rows()
-    is_corp = corporation(model, rows)
+    owner, pending = d.owner[rows], stock.pending(model, rows)
+    is_corp = corporation(model, rows, owner, pending)
     take, add = plan(model, rows, is_corp)
     take, add = _whole(model, take), _whole(model, add)
-    free = ~stock.pending(model, rows)
-    corp = rows[is_corp & free]
-    private = rows[(d.owner[rows] == Owner.PRIVATE_LANDLORD) & free]
+    corp = rows[is_corp & ~pending]
+    private = rows[(owner == Owner.PRIVATE_LANDLORD) & ~pending]
     # Dwellings per buurt that corporations do not own: where new corporation homes go.
-    other = np.bincount(d.buurt[rows], weights=d.owner[rows] != Owner.CORPORATION,
+    other = np.bincount(d.buurt[rows], weights=owner != Owner.CORPORATION,
                         minlength=model.city.n_buurten)
     _take_out(model, corp, take)
     _add_in(model, private, add, other)
@@ -111,7 +112,8 @@ def _take_out(model, corp: np.ndarray, take: np.ndarray) -> None:
               * np.exp(-model.liveability[d.buurt[corp]]))
     gone = stock.pick_per_group(model, corp, wijk, demolish, weight)
     stock.remove(model, gone, NAME)
-    left = ~np.isin(corp, gone, assume_unique=True)
+    left = np.ones(corp.size, dtype=bool)  # (gone is a sorted subset of the sorted corp)
+    left[np.searchsorted(corp, gone)] = False
     corp, wijk = corp[left], wijk[left]
     done = np.bincount(d.wijk[gone], minlength=take.size)
     weight = np.where(d.occupant[corp] < 0, VACANT_ODDS, 1.0) * (1.0 + d.single_family[corp])
