@@ -2,7 +2,10 @@
 
 The page must load with no request leaving this machine, show the 23 wijken, change its charts
 when a lever moves and the run is pressed, refuse an out-of-range lever with a message, show
-both maps and the difference table in the compare view, and switch its labels to Dutch.
+both maps and the difference table in the compare view, switch its labels to Dutch, refuse a
+malformed scenario file (dropped on the upload zone or chosen in its file input) with a
+message and no change, and take a valid one. One server and one page for the module; every
+wait is on a condition in the page, none is a fixed pause.
 Screenshots (main, compare, Dutch) go to $SM_SCREENSHOT_DIR if set (docs/screenshots/ holds
 the ones in the README), else to pytest's temporary folder.
 
@@ -69,7 +72,7 @@ def server():
             if proc.poll() is not None or time.monotonic() > deadline:
                 log.seek(0)
                 pytest.fail(f"the app did not start: {log.read().decode()[-3000:]}")
-            time.sleep(1)
+            time.sleep(0.2)  # poll: the app is up when it answers
         yield url
     finally:
         os.killpg(proc.pid, 15)
