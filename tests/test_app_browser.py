@@ -144,6 +144,21 @@ def _run_and_wait(page, before: str | None = None) -> None:
             " return s && s.innerHTML !== old; }", arg=before, timeout=60_000)
 
 
+def _wait_until_still(page, *selectors: str) -> None:
+    """Wait until the elements have kept their place and size for half a second (Vega
+    sizes a view after it first draws it), so a screenshot shows the settled page."""
+    page.wait_for_function(
+        """(sels) => {
+            const now = JSON.stringify(sels.map((s) => {
+                const r = document.querySelector(s)?.getBoundingClientRect();
+                return r ? [r.x, r.y, r.width, r.height] : null; }));
+            const t = performance.now();
+            if (now !== window.__box || !window.__since) {
+                window.__box = now; window.__since = t; return false; }
+            return !now.includes('null') && t - window.__since > 500;
+        }""", arg=list(selectors), polling=100)
+
+
 def _lever(page, name: str):
     return page.locator(f".sm-lever-{name} input").first
 
@@ -241,6 +256,7 @@ def test_compare_view_shows_both_maps_and_the_differences(page, shots):
     for needle in ("2030", "2040", "2050", "Households", "Inhabitants", "Segregation D"):
         assert needle in text
     assert table.locator("tbody tr").count() >= 7
+    _wait_until_still(page, ".sm-map_current", ".sm-map_baseline", "table.sm-difference")
     page.screenshot(path=str(shots / "compare.png"))
 
 
@@ -252,6 +268,10 @@ def test_language_toggle_switches_labels(page, shots):
     page.get_by_role("tab", name="Kaart en grafieken").click()
     _areas(page, "map").first.wait_for()
     page.get_by_text("Aandeel corporatiewoningen per wijk").first.wait_for()
+    # The wijk clicked earlier is described again in Dutch, and so are the levers' ranges.
+    page.wait_for_function("() => /^Gekozen: .+: aandeel corporatiewoningen [\\d.]+%.*"
+                           "woningen/.test(document.querySelector('.sm-clicked').innerText)")
+    assert page.get_by_text(re.compile(r"^een getal van 0 tot 0\.15; standaard")).count() >= 1
     page.screenshot(path=str(shots / "dutch.png"))
     page.locator(".sm-lang").click()
     page.get_by_role("tab", name="Map and charts").wait_for()
