@@ -22,6 +22,18 @@ class ParameterError(ValueError):
     """A parameter name or value that the register does not allow."""
 
 
+ALLOWED_WORDS = {  # Param.allowed() in the two languages of the app
+    "en": {"one_of": "one of", "list": "a list of {n} numbers",
+           "each": ", each from {lo:g} to {hi:g}", "sum": ", summing to {s:g}",
+           "bool": "true or false", "int": "a whole number", "number": "a number",
+           "range": " from {lo:g} to {hi:g}"},
+    "nl": {"one_of": "een van", "list": "een lijst van {n} getallen",
+           "each": ", elk van {lo:g} tot {hi:g}", "sum": ", samen {s:g}",
+           "bool": "waar of onwaar", "int": "een geheel getal", "number": "een getal",
+           "range": " van {lo:g} tot {hi:g}"},
+}
+
+
 @dataclass(frozen=True)
 class Param:
     """One entry of the register.
@@ -53,22 +65,24 @@ class Param:
         text = self.label_nl if language == "nl" else self.label_en
         return text or self.label_en or self.name.replace("_", " ").capitalize()
 
-    def allowed(self) -> str:
-        """Human-readable description of the allowed values, for error messages and docs."""
+    def allowed(self, language: str = "en") -> str:
+        """Human-readable description of the allowed values, for error messages and docs
+        (English), and for the app's Dutch form ('nl')."""
+        w = ALLOWED_WORDS["nl" if language == "nl" else "en"]
         if self.choices:
-            return "one of " + ", ".join(repr(c) for c in self.choices)
+            return w["one_of"] + " " + ", ".join(repr(c) for c in self.choices)
         if self.kind == "vector":
-            text = f"a list of {self.length} numbers"
+            text = w["list"].format(n=self.length)
             if self.low is not None:
-                text += f", each from {self.low:g} to {self.high:g}"
+                text += w["each"].format(lo=self.low, hi=self.high)
             if self.vector_sum is not None:
-                text += f", summing to {self.vector_sum:g}"
+                text += w["sum"].format(s=self.vector_sum)
             return text
         if self.kind is bool:
-            return "true or false"
-        name = "a whole number" if self.kind is int else "a number"
+            return w["bool"]
+        name = w["int"] if self.kind is int else w["number"]
         if self.low is not None and self.high is not None:
-            return f"{name} from {self.low:g} to {self.high:g}"
+            return name + w["range"].format(lo=self.low, hi=self.high)
         return name
 
     def validate(self, value: Any, where: str = "") -> Value:

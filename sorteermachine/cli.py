@@ -11,7 +11,7 @@
                             [--data-dir DIR] --out DIR
     sorteermachine batch SPEC [--workers N | --dask-local N | --dask-scheduler ADDR] --out DIR
     sorteermachine sensitivity SPEC --method morris|sobol [--workers N | ...] --out DIR
-    sorteermachine report DIR [--baseline SCENARIO/POLICY]
+    sorteermachine report DIR [--baseline SCENARIO/POLICY | POLICY]
     sorteermachine ui [--host HOST] [--port PORT] [--lock LEVER[=VALUE] ...]
 
 Bad input (an unknown scenario or parameter, a value out of range, a broken data file) stops
@@ -508,9 +508,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     rp = sub.add_parser("report", help="the HTML report of a batch (median and 90%% band)")
     rp.add_argument("dir", help="batch folder written by 'sorteermachine batch'")
-    rp.add_argument("--baseline", metavar="SCENARIO/POLICY",
-                    help="the combination differences are taken against (default: the "
-                         "first of the batch)")
+    rp.add_argument("--baseline", metavar="SCENARIO/POLICY|POLICY",
+                    help="what differences are taken against: one combination (e.g. "
+                         "'base/no-policy'), or a policy package alone (e.g. 'no-policy': "
+                         "each scenario against itself under that package); default: the "
+                         "first combination of the batch")
     rp.add_argument("--lang", choices=("en", "nl"), default="en")
     rp.add_argument("--quiet", action="store_true")
     rp.set_defaults(func=cmd_report)

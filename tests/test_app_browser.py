@@ -2,7 +2,10 @@
 
 The page must load with no request leaving this machine, show the 23 wijken, change its charts
 when a lever moves and the run is pressed, refuse an out-of-range lever with a message, show
-both maps and the difference table in the compare view, and switch its labels to Dutch.
+both maps and the difference table in the compare view, switch its labels to Dutch, refuse a
+malformed scenario file (dropped on the upload zone or chosen in its file input) with a
+message and no change, and take a valid one. One server and one page for the module; every
+wait is on a condition in the page, none is a fixed pause.
 Screenshots (main, compare, Dutch) go to $SM_SCREENSHOT_DIR if set (docs/screenshots/ holds
 the ones in the README), else to pytest's temporary folder.
 
@@ -69,7 +72,7 @@ def server():
             if proc.poll() is not None or time.monotonic() > deadline:
                 log.seek(0)
                 pytest.fail(f"the app did not start: {log.read().decode()[-3000:]}")
-            time.sleep(1)
+            time.sleep(0.2)  # poll: the app is up when it answers
         yield url
     finally:
         os.killpg(proc.pid, 15)
@@ -139,6 +142,21 @@ def _run_and_wait(page, before: str | None = None) -> None:
         page.wait_for_function(
             "(old) => { const s = document.querySelector('.sm-dissimilarity svg');"
             " return s && s.innerHTML !== old; }", arg=before, timeout=60_000)
+
+
+def _wait_until_still(page, *selectors: str) -> None:
+    """Wait until the elements have kept their place and size for half a second (Vega
+    sizes a view after it first draws it), so a screenshot shows the settled page."""
+    page.wait_for_function(
+        """(sels) => {
+            const now = JSON.stringify(sels.map((s) => {
+                const r = document.querySelector(s)?.getBoundingClientRect();
+                return r ? [r.x, r.y, r.width, r.height] : null; }));
+            const t = performance.now();
+            if (now !== window.__box || !window.__since) {
+                window.__box = now; window.__since = t; return false; }
+            return !now.includes('null') && t - window.__since > 500;
+        }""", arg=list(selectors), polling=100)
 
 
 def _lever(page, name: str):
@@ -238,6 +256,7 @@ def test_compare_view_shows_both_maps_and_the_differences(page, shots):
     for needle in ("2030", "2040", "2050", "Households", "Inhabitants", "Segregation D"):
         assert needle in text
     assert table.locator("tbody tr").count() >= 7
+    _wait_until_still(page, ".sm-map_current", ".sm-map_baseline", "table.sm-difference")
     page.screenshot(path=str(shots / "compare.png"))
 
 
@@ -249,6 +268,10 @@ def test_language_toggle_switches_labels(page, shots):
     page.get_by_role("tab", name="Kaart en grafieken").click()
     _areas(page, "map").first.wait_for()
     page.get_by_text("Aandeel corporatiewoningen per wijk").first.wait_for()
+    # The wijk clicked earlier is described again in Dutch, and so are the levers' ranges.
+    page.wait_for_function("() => /^Gekozen: .+: aandeel corporatiewoningen [\\d.]+%.*"
+                           "woningen/.test(document.querySelector('.sm-clicked').innerText)")
+    assert page.get_by_text(re.compile(r"^een getal van 0 tot 0\.15; standaard")).count() >= 1
     page.screenshot(path=str(shots / "dutch.png"))
     page.locator(".sm-lang").click()
     page.get_by_role("tab", name="Map and charts").wait_for()

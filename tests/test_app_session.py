@@ -109,6 +109,7 @@ def test_difference_table_subtracts_the_baseline(two_runs):
     assert 2040 not in rows["households"]  # not simulated: no column
     assert session.format_difference("vacancy", 0.012) == "+1.2 pp"
     assert session.format_difference("households", -1234) == "\u22121,234"
+    assert session.format_difference("theil_h", -0.0004) == "±0.000"  # not "−0.000"
     assert session.format_figure("dissimilarity", math.nan) == "–"
 
 

@@ -384,3 +384,9 @@ def test_growth_scenarios_grow_and_build():
         params = make_params(load_scenario(name).params)
         assert params.household_change_2050 > 0
         assert params.construction == "demand"
+
+
+def test_allowed_values_read_in_dutch_for_the_app():
+    assert REGISTER["market_rounds"].allowed("nl") == "een geheel getal van 1 tot 10"
+    assert REGISTER["market_rounds"].allowed("en") == REGISTER["market_rounds"].allowed()
+    assert REGISTER["daeb_free_share"].allowed("nl").startswith("een getal van 0 tot ")

@@ -148,12 +148,42 @@ def test_report_shows_medians_bands_and_paired_differences(policies_batch):
 
 
 def test_report_command_and_its_messages(policies_batch, tmp_path, capsys):
-    assert main(["report", str(policies_batch), "--baseline", "base/demand"]) == 2
-    assert "no such combination" in capsys.readouterr().err
-    assert main(["report", str(policies_batch), "--baseline", "base / demand"]) == 0
-    html = (policies_batch / "report.html").read_text()
-    assert "the baseline <b>base / demand</b>" in html
+    assert main(["report", str(policies_batch), "--baseline", "base/nothing"]) == 2
+    err = capsys.readouterr().err
+    assert "no such combination or policy package" in err and "'base / demand'" in err
+    assert "'no-policy'" in err  # the packages it could have named
+    for spelling in ("base / demand", "base/demand"):
+        assert main(["report", str(policies_batch), "--baseline", spelling]) == 0
+        html = (policies_batch / "report.html").read_text()
+        assert "minus the baseline <b>base / demand</b>" in html
     assert main(["report", str(tmp_path)]) == 2
     assert "not a batch folder" in capsys.readouterr().err
     with pytest.raises(OutputError, match="no such combination"):
         build_batch_report(policies_batch, baseline="migration")
+
+
+def test_report_baseline_can_be_a_policy_package(policies_batch):
+    """'--baseline no-policy': each scenario's other packages against its own no-policy
+    runs (here one scenario: the same pairs as naming the combination)."""
+    html = build_batch_report(policies_batch, baseline="no-policy")
+    assert "the same scenario under <b>no-policy</b>" in html
+    section = html.split('id="differences"')[1].split("</section>")[0]
+    assert "<td>base / demand</td><td>base / no-policy</td>" in section
+    assert "<td>base / no-policy</td><td>base / no-policy</td>" not in section
+    named = build_batch_report(policies_batch, baseline="base/no-policy")
+    table = section.split("<tbody>")[1]
+    assert table == named.split('id="differences"')[1].split("</section>")[0].split("<tbody>")[1]
+
+
+def test_policy_baseline_pairs_each_scenario_and_point_with_its_own():
+    from types import SimpleNamespace
+
+    from viz.batch_report import _baselines
+    groups = ["base / no-policy / x=1", "base / woonfundament / x=1", "base / no-policy / x=2",
+              "base / woonfundament / x=2", "asml / no-policy / x=1", "asml / woonfundament / x=1"]
+    pairs, _ = _baselines(SimpleNamespace(groups=groups), "no-policy")
+    assert pairs == {"base / woonfundament / x=1": "base / no-policy / x=1",
+                     "base / woonfundament / x=2": "base / no-policy / x=2",
+                     "asml / woonfundament / x=1": "asml / no-policy / x=1"}
+    pairs, _ = _baselines(SimpleNamespace(groups=groups), "asml")  # a scenario: its first
+    assert set(pairs.values()) == {"asml / no-policy / x=1"} and len(pairs) == 5

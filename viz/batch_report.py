@@ -188,32 +188,66 @@ def _table(batch: Batch, indicators: dict[str, dict], years: list[int]) -> str:
 
 
 def _differences(batch: Batch, indicators: dict[str, dict], years: list[int],
-                 baseline: str) -> str:
-    others = [g for g in batch.groups if g != baseline]
-    if not others:
+                 baselines: dict[str, str], described: str) -> str:
+    """Each group minus its baseline group (`baselines`), replication by replication."""
+    if not baselines:
         return ""
-    head = "<tr><th>indicator</th><th>combination</th>" + "".join(
+    head = "<tr><th>indicator</th><th>combination</th><th>baseline</th>" + "".join(
         f"<th>{y}</th>" for y in years) + "<th>above baseline</th></tr>"
     rows = []
     for column, how in indicators.items():
         fmt = "+" + how["fmt"].lstrip("+")
-        for i, group in enumerate(others):
+        for i, (group, base) in enumerate(baselines.items()):
             cells, above = [], ""
             for y in years:
-                diff = (batch.values(group, column, y) - batch.values(baseline, column, y)
+                diff = (batch.values(group, column, y) - batch.values(base, column, y)
                         ).dropna()
                 cells.append(f"<td>{_interval(diff, fmt)}</td>")
                 if y == years[-1] and len(diff):
                     above = f"{(diff > 0).mean():.0%} of {len(diff)}"
             first = esc(how["title"]) if i == 0 else ""
-            rows.append(f"<tr><td>{first}</td><td>{esc(group)}</td>{''.join(cells)}"
-                        f"<td>{above}</td></tr>")
-    intro = (f"Each combination minus the baseline <b>{esc(baseline)}</b>, replication by "
-             f"replication (same seed): the {BAND} of those differences, and in how many "
-             f"replications the combination is above the baseline in {years[-1]}.")
+            rows.append(f"<tr><td>{first}</td><td>{esc(group)}</td><td>{esc(base)}</td>"
+                        f"{''.join(cells)}<td>{above}</td></tr>")
+    intro = (f"Each combination minus {described}, replication by replication (same seed): "
+             f"the {BAND} of those differences, and in how many replications the combination "
+             f"is above the baseline in {years[-1]}.")
     return _section("differences", "3. Differences against the baseline", intro,
                     f'<table class="batch"><thead>{head}</thead><tbody>{"".join(rows)}'
                     "</tbody></table>")
+
+
+def _policy_of(group: str) -> str:
+    return group.split(" / ")[1]
+
+
+def _baselines(batch: Batch, baseline: str | None) -> tuple[dict[str, str], str]:
+    """Which group each other group is compared with, and the words that say so.
+
+    `baseline` is a combination ('base / no-policy', or 'base/no-policy'; a scenario alone
+    takes its first combination), or a policy package alone ('no-policy'): then every group
+    is compared with the same scenario (and design point) under that package. None: the
+    batch's first combination."""
+    groups = batch.groups
+    if baseline is None:
+        baseline = groups[0]
+    wanted = " / ".join(part.strip() for part in baseline.split("/"))
+    if any(_policy_of(g) == wanted for g in groups):
+        pairs = {}
+        for g in groups:
+            parts = g.split(" / ")
+            base = " / ".join([parts[0], wanted, *parts[2:]])
+            if _policy_of(g) != wanted and base in groups:
+                pairs[g] = base
+        return pairs, f"the same scenario under <b>{esc(wanted)}</b>"
+    matches = [g for g in groups if g == wanted or g.startswith(wanted + " /")]
+    if not matches:
+        policies = sorted({_policy_of(g) for g in groups})
+        raise OutputError(f"--baseline {baseline!r}: no such combination or policy package; "
+                          "the batch has the combinations "
+                          + "; ".join(repr(g) for g in groups)
+                          + " and the policy packages " + ", ".join(map(repr, policies)))
+    return ({g: matches[0] for g in groups if g != matches[0]},
+            f"the baseline <b>{esc(matches[0])}</b>")
 
 
 def _median_areas(frames: list[pd.DataFrame], code: str) -> pd.DataFrame:
@@ -245,18 +279,11 @@ def _maps(batch: Batch, lang: str) -> str:
 def build_batch_report(folder: str | Path, baseline: str | None = None,
                        lang: str = "en") -> str:
     batch = Batch(folder)
-    if baseline is None:
-        baseline = batch.groups[0]
-    else:
-        matches = [g for g in batch.groups if g == baseline or g.startswith(baseline + " /")]
-        if not matches:
-            raise OutputError(f"--baseline {baseline!r}: no such combination; the batch has "
-                              + "; ".join(repr(g) for g in batch.groups))
-        baseline = matches[0]
+    baselines, described = _baselines(batch, baseline)
     indicators = _indicators(batch.city)
     years = _years(batch)
     body = [_header(batch), _over_time(batch, indicators), _table(batch, indicators, years),
-            _differences(batch, indicators, years, baseline), _maps(batch, lang),
+            _differences(batch, indicators, years, baselines, described), _maps(batch, lang),
             "<footer>Generated by sorteermachine from the batch tables in "
             f"{esc(batch.store.folder.name)}/ (runs, city, wijken). Simulated futures, not "
             "forecasts. Bron: CBS (CC BY 4.0).</footer>"]

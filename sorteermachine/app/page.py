@@ -114,7 +114,7 @@ level = solara.reactive("wijken")
 indicator = solara.reactive("corp_share")
 map_year = solara.reactive(None)  # None: the last year simulated
 playing = solara.reactive(False)
-clicked = solara.reactive("")
+clicked = solara.reactive(None)  # (level, area code) of the area last clicked on the map
 file_message = solara.reactive(("", False))  # (text, is_error)
 facilitator = solara.reactive(False)
 locked = solara.reactive(frozenset())  # lever names the facilitator fixed
@@ -230,7 +230,7 @@ def LeverInput(p, value, disabled: bool):
     error, set_error = solara.use_state("")
     solara.use_effect(lambda: set_text(session.show_value(value)), [value])
     label = f"{p.label(lang.value)} ({p.unit})"
-    hint = t("range", allowed=p.allowed(), default=p.default)
+    hint = t("range", allowed=p.allowed(lang.value), default=p.default)
 
     def accept(new):
         set_text(new)
@@ -379,9 +379,24 @@ def MapPanel(r, width: int = 440, title_prefix: str = "", name: str = "map"):
         title=f"{title_prefix}: {year}" if title_prefix else None), dependencies=[key])
 
     def on_click(datum):
-        clicked.value = (datum or {}).get("tip") or ""
+        datum = datum or {}
+        code = datum.get("code") or (datum.get("properties") or {}).get("code")
+        clicked.value = (level.value, str(code)) if code else None
 
     Figure(chart, name, on_click=on_click)
+
+
+def clicked_text(r) -> str:
+    """What the map says of the area last clicked, for the map's year, indicator and
+    language as they are now (so it follows the year slider and the language toggle)."""
+    if clicked.value is None or clicked.value[0] != level.value:
+        return ""
+    year = map_year.value if map_year.value in r.years else r.years[-1]
+    frame = r.wijken if level.value == "wijken" else r.buurten
+    values = figures.area_values(frame, indicator.value, year, scale=float(r.params.scale),
+                                 level=level.value, lang=lang.value).set_index("code")
+    code = clicked.value[1]
+    return str(values.at[code, "tip"]) if code in values.index else ""
 
 
 @solara.component
@@ -464,8 +479,9 @@ def MainView():
     with solara.Columns([3, 2]):
         MapPanel(r)
         with solara.Column():
-            if clicked.value:
-                solara.Info(f"{t('clicked')}: {clicked.value}", classes=["sm-clicked"])
+            text = clicked_text(r)
+            if text:
+                solara.Info(f"{t('clicked')}: {text}", classes=["sm-clicked"])
             Uncertainty()
     Charts(r)
 

@@ -89,7 +89,7 @@ def tooltip(p: Param, lang: str = "en") -> str:
     source of its default."""
     word = {"en": ("allowed", "default", "source"),
             "nl": ("toegestaan", "standaard", "bron")}["nl" if lang == "nl" else "en"]
-    return (f"{p.doc} {word[0]}: {p.allowed()} ({p.unit}); {word[1]}: {p.default}; "
+    return (f"{p.doc} {word[0]}: {p.allowed(lang)} ({p.unit}); {word[1]}: {p.default}; "
             f"{word[2]}: {p.source}")
 
 
@@ -251,12 +251,12 @@ def difference_table(current: RunResults, baseline: RunResults,
                "dissimilarity": "Segregation D (wijken)", "theil_h": "Segregation H (wijken)",
                "wijken_in_band": "Wijken in the 21–51% band", "vacancy": "Vacancy",
                "low_share": "Low-income share", "unmet_demand": "Unmet demand (so far)",
-               "displaced": "Displaced by policy (so far)"},
+               "displaced": "Displaced (so far)"},
         "nl": {"households": "Huishoudens", "inhabitants": "Inwoners",
                "dissimilarity": "Segregatie D (wijken)", "theil_h": "Segregatie H (wijken)",
                "wijken_in_band": "Wijken binnen de band 21–51%", "vacancy": "Leegstand",
                "low_share": "Aandeel lage inkomens", "unmet_demand": "Onvervulde vraag (tot dan)",
-               "displaced": "Verdrongen door beleid (tot dan)"},
+               "displaced": "Gedwongen verhuisd (tot dan)"},
     }["nl" if lang == "nl" else "en"]
     frames = [_figures(r.city) for r in (current, baseline)]
     reached = [y for y in years if all(y in f.index for f in frames)]
@@ -294,14 +294,18 @@ def format_figure(key: str, value: float) -> str:
 
 
 def format_difference(key: str, value: float) -> str:
+    """A difference with its sign; one that rounds to zero reads '±0' (never '−0.000')."""
     if not math.isfinite(value):
         return "–"
-    sign = "+" if value > 0 else "\u2212" if value < 0 else "±"
     if key in ("vacancy", "low_share"):
-        return f"{sign}{abs(value) * 100:.1f} pp"
-    if key in ("dissimilarity", "theil_h"):
-        return f"{sign}{abs(value):.3f}"
-    return f"{sign}{abs(value):,.0f}"
+        digits, scale, unit = 1, 100.0, " pp"
+    elif key in ("dissimilarity", "theil_h"):
+        digits, scale, unit = 3, 1.0, ""
+    else:
+        digits, scale, unit = 0, 1.0, ""
+    shown = round(value * scale, digits)
+    sign = "+" if shown > 0 else "\u2212" if shown < 0 else "±"
+    return f"{sign}{abs(shown):,.{digits}f}{unit}"
 
 
 __all__ = ["Params", "Settings", "difference_table", "lever_groups",
