@@ -41,8 +41,8 @@ def apply(model) -> None:
         if n == 0:
             continue
         if s in RENTED and p.programme_transformation_share > 0:
-            n -= transform(model, s, int(round(n * p.programme_transformation_share)))
-            per_buurt = _stock_per_buurt(model)
+            n -= transform(model, s, int(round(n * p.programme_transformation_share)),
+                           per_buurt)
         buurten = locate(model, s, n, per_buurt)
         per_buurt[:, s] += np.bincount(buurten, minlength=per_buurt.shape[0])
         flats = s in RENTED
@@ -50,8 +50,9 @@ def apply(model) -> None:
         stock.build(model, np.full(n, s), buurten, zero_step=zero_step)
 
 
-def transform(model, segment: int, n: int) -> int:
-    """Turn up to `n` vacant private rentals into `segment`; returns how many."""
+def transform(model, segment: int, n: int, per_buurt: np.ndarray) -> int:
+    """Turn up to `n` vacant private rentals into `segment`; returns how many. The
+    dwellings per buurt and segment (`per_buurt`) are updated to match."""
     d, p = model.dwellings, model.params
     rows = d.rows()
     vacant = rows[(d.owner[rows] == Owner.PRIVATE_LANDLORD) & (d.occupant[rows] < 0)
@@ -60,7 +61,10 @@ def transform(model, segment: int, n: int) -> int:
     vacancy = c.vacant.sum(axis=1) / np.maximum(c.dwelling_total, 1)
     chosen = stock.pick(model, vacant, n, vacancy[d.buurt[vacant]] + 1e-3)
     corporation = segment in (S.CORP_SOCIAL, S.CORP_MIDDLE)
+    buurt, was = d.buurt[chosen], d.segment[chosen]
     stock.relabel(model, chosen, segment, rent=p.new_rent[segment], acquisition=corporation)
+    np.subtract.at(per_buurt, (buurt, was), 1.0)
+    np.add.at(per_buurt, (buurt, segment), 1.0)
     return int(chosen.size)
 
 
