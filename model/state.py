@@ -86,6 +86,12 @@ class Table:
         """Indices of the living rows, in row order (deterministic)."""
         return np.flatnonzero(self.alive[: self.n_rows])
 
+    def living(self, mask: np.ndarray) -> np.ndarray:
+        """The living rows where `mask` holds, in row order: `mask` is over the first
+        `n_rows` rows, made from columns read whole (`col[: n_rows]`). The same rows as
+        `rows()[mask[rows()]]`, but no column is gathered row by row (faster)."""
+        return np.flatnonzero(self.alive[: self.n_rows] & mask)
+
     def count(self) -> int:
         return int(self.alive[: self.n_rows].sum())
 

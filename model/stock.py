@@ -267,8 +267,9 @@ def apply_pending(model, vacant: np.ndarray) -> None:
         setattr(model.flows, counter, getattr(model.flows, counter) + int((kinds == kind).sum()))
 
 
-def pending(model, rows: np.ndarray) -> np.ndarray:
-    """Whether a change waits for the next letting of each of `rows`."""
+def pending(model, rows: np.ndarray | slice) -> np.ndarray:
+    """Whether a change waits for the next letting of each of `rows` (rows, or a slice
+    such as `slice(d.n_rows)` for every row at once)."""
     return model.dwellings.pending_segment[rows] != NO_CHANGE
 
 

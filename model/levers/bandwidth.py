@@ -39,23 +39,24 @@ def is_on(params) -> bool:
     return bool(params.bandwidth)
 
 
-def corporation(model, rows: np.ndarray, owner: np.ndarray,
-                pending: np.ndarray) -> np.ndarray:
-    """Corporation dwellings among `rows` (whose owners are `owner` and whose pending
-    changes are `pending`), counting a sale that waits for a letting as done."""
+def corporation(model, owner: np.ndarray, pending: np.ndarray) -> np.ndarray:
+    """Per dwelling row (up to `n_rows`; `owner` and `pending` its owners and pending
+    changes): whether it is the corporation's, counting a sale that waits for a letting as
+    done."""
     d = model.dwellings
-    leaving = pending & (
-        SEGMENT_OWNER_ARRAY[np.maximum(d.pending_segment[rows], 0)] != Owner.CORPORATION)
+    leaving = pending & (SEGMENT_OWNER_ARRAY[np.maximum(d.pending_segment[: d.n_rows], 0)]
+                         != Owner.CORPORATION)
     return (owner == Owner.CORPORATION) & ~leaving
 
 
-def plan(model, rows: np.ndarray, is_corp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def plan(model, live: np.ndarray, is_corp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Corporation dwellings to take out of and to add to each wijk this year (floats), for
-    the living dwellings `rows` of which `is_corp` are the corporation's."""
+    the living dwellings (`live`, a mask over the rows) of which `is_corp` are the
+    corporation's."""
     p, d, city = model.params, model.dwellings, model.city
-    wijk = d.wijk[rows]
-    total = np.bincount(wijk, minlength=city.n_wijken).astype(float)
-    corp = np.bincount(wijk, weights=is_corp, minlength=city.n_wijken)
+    wijk = d.wijk[: d.n_rows]
+    total = np.bincount(wijk, weights=live, minlength=city.n_wijken)
+    corp = np.bincount(wijk, weights=is_corp & live, minlength=city.n_wijken)
     years_left = max(p.bandwidth_end - LEAD_YEARS - model.year + 1, 1)
     lo, hi = p.bandwidth_low + MARGIN, p.bandwidth_high - MARGIN
     big = total >= MIN_WIJK_DWELLINGS * p.scale
@@ -89,15 +90,17 @@ def apply(model) -> None:
     p, d = model.params, model.dwellings
     if not (is_on(p) and scheduled(model, NAME)):
         return
-    rows = d.rows()
-    owner, pending = d.owner[rows], stock.pending(model, rows)
-    is_corp = corporation(model, rows, owner, pending)
-    take, add = plan(model, rows, is_corp)
+    # Columns read whole (as slices) and masked by `live`: cheaper than gathering rows.
+    n_rows = d.n_rows
+    live, owner = d.alive[:n_rows], d.owner[:n_rows]
+    pending = stock.pending(model, slice(n_rows))
+    is_corp = corporation(model, owner, pending)
+    take, add = plan(model, live, is_corp)
     take, add = _whole(model, take), _whole(model, add)
-    corp = rows[is_corp & ~pending]
-    private = rows[(owner == Owner.PRIVATE_LANDLORD) & ~pending]
+    corp = d.living(is_corp & ~pending)
+    private = d.living((owner == Owner.PRIVATE_LANDLORD) & ~pending)
     # Dwellings per buurt that corporations do not own: where new corporation homes go.
-    other = np.bincount(d.buurt[rows], weights=owner != Owner.CORPORATION,
+    other = np.bincount(d.buurt[:n_rows], weights=live & (owner != Owner.CORPORATION),
                         minlength=model.city.n_buurten)
     _take_out(model, corp, take)
     _add_in(model, private, add, other)

@@ -87,9 +87,9 @@ def apply(model) -> None:
     for k, (a, b) in enumerate(parsed):
         n = yearly_amount(model, f"city_marriage_{k}", p.city_marriage_per_year,
                           p.city_marriage_start)
-        rows = d.rows()
-        corp = rows[(d.wijk[rows] == a) & (d.owner[rows] == Owner.CORPORATION)
-                    & ~stock.pending(model, rows)]
+        n_rows = d.n_rows
+        corp = d.living((d.wijk[:n_rows] == a) & (d.owner[:n_rows] == Owner.CORPORATION)
+                        & ~stock.pending(model, slice(n_rows)))
         weight = np.where(d.occupant[corp] < 0, VACANT_ODDS, 1.0)
         thinned = stock.pick(model, corp, n, weight)
         if p.city_marriage_mode == "sell":
@@ -106,8 +106,9 @@ def _buurten_of(model, wijk: int, n: int) -> np.ndarray:
     """Buurten of `wijk` for n new corporation dwellings: where the corporation share is
     lowest (odds proportional to the buurt's other dwellings)."""
     d, city = model.dwellings, model.city
-    rows = d.rows()
-    other = np.bincount(d.buurt[rows], weights=d.owner[rows] != Owner.CORPORATION,
+    n_rows = d.n_rows
+    other = np.bincount(d.buurt[:n_rows],
+                        weights=d.alive[:n_rows] & (d.owner[:n_rows] != Owner.CORPORATION),
                         minlength=city.n_buurten)
     weight = np.where(city.buurt_wijk == wijk, other + 1e-9, 0.0)
     return model.rng.choice(city.n_buurten, size=n, p=weight / weight.sum())

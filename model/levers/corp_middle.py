@@ -27,8 +27,7 @@ def apply(model) -> None:
     p, d = model.params, model.dwellings
     if not (is_on(p) and scheduled(model, NAME)):
         return
-    rows = d.rows()
-    corp = rows[d.owner[rows] == Owner.CORPORATION]
+    corp = d.living(d.owner[: d.n_rows] == Owner.CORPORATION)
     middle = (d.segment[corp] == S.CORP_MIDDLE) | (d.pending_segment[corp] == S.CORP_MIDDLE)
     share_now = middle.sum() / max(corp.size, 1)
     start_share = model.lever_state.setdefault("corp_middle_start_share", share_now)

@@ -70,8 +70,9 @@ def upgrade(model) -> None:
     """A share of cheap private rent becomes middle rent (some zero-step) at the next
     letting."""
     p, d = model.params, model.dwellings
-    rows = d.rows()
-    cheap = rows[(d.segment[rows] == S.PRIVATE_CHEAP) & ~stock.pending(model, rows)]
+    n_rows = d.n_rows
+    cheap = d.living((d.segment[:n_rows] == S.PRIVATE_CHEAP)
+                     & ~stock.pending(model, slice(n_rows)))
     n = int(round(p.private_upgrade_share * cheap.size))
     chosen = model.rng.permutation(stock.pick(model, cheap, n, d.rooms[cheap]))
     k = int(round(p.private_upgrade_zero_step_share * chosen.size))

@@ -54,9 +54,9 @@ def transform(model, segment: int, n: int, per_buurt: np.ndarray) -> int:
     """Turn up to `n` vacant private rentals into `segment`; returns how many. The
     dwellings per buurt and segment (`per_buurt`) are updated to match."""
     d, p = model.dwellings, model.params
-    rows = d.rows()
-    vacant = rows[(d.owner[rows] == Owner.PRIVATE_LANDLORD) & (d.occupant[rows] < 0)
-                  & ~stock.pending(model, rows)]
+    n_rows = d.n_rows
+    vacant = d.living((d.owner[:n_rows] == Owner.PRIVATE_LANDLORD) & (d.occupant[:n_rows] < 0)
+                      & ~stock.pending(model, slice(n_rows)))
     c = model.census
     vacancy = c.vacant.sum(axis=1) / np.maximum(c.dwelling_total, 1)
     chosen = stock.pick(model, vacant, n, vacancy[d.buurt[vacant]] + 1e-3)
@@ -71,9 +71,9 @@ def transform(model, segment: int, n: int, per_buurt: np.ndarray) -> int:
 def _stock_per_buurt(model) -> np.ndarray:
     """Dwellings per buurt and segment."""
     d, n_b = model.dwellings, model.city.n_buurten
-    rows = d.rows()
-    cell = d.buurt[rows].astype(np.int64) * 8 + d.segment[rows]
-    return np.bincount(cell, minlength=n_b * 8).reshape(n_b, 8).astype(float)
+    n_rows = d.n_rows
+    cell = d.buurt[:n_rows].astype(np.int64) * 8 + d.segment[:n_rows]
+    return np.bincount(cell, weights=d.alive[:n_rows], minlength=n_b * 8).reshape(n_b, 8)
 
 
 def locate(model, segment: int, n: int, per_buurt: np.ndarray) -> np.ndarray:

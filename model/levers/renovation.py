@@ -34,9 +34,9 @@ def apply(model) -> None:
     if not (is_on(p) and scheduled(model, NAME)):
         return
     n = yearly_amount(model, "renovated", p.renovation_per_year, p.renovation_start)
-    rows = d.rows()
-    candidates = rows[(d.segment[rows] == S.CORP_SOCIAL) & (d.renovated[rows] == 0)
-                      & ~stock.pending(model, rows)]
+    n_rows = d.n_rows
+    candidates = d.living((d.segment[:n_rows] == S.CORP_SOCIAL) & (d.renovated[:n_rows] == 0)
+                          & ~stock.pending(model, slice(n_rows)))
     weight = np.exp(-model.liveability[d.buurt[candidates]])
     chosen = model.rng.permutation(stock.pick(model, candidates, n, weight))
     d.renovated[chosen] = model.year

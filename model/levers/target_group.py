@@ -39,8 +39,8 @@ def apply(model) -> None:
     p, d = model.params, model.dwellings
     if not (is_on(p) and scheduled(model, NAME)):
         return
-    rows = d.rows()
-    new = rows[(d.built[rows] == model.year) & (d.regulated_until[rows] == 0)]
+    n_rows = d.n_rows
+    new = d.living((d.built[:n_rows] == model.year) & (d.regulated_until[:n_rows] == 0))
     new = new[group_of(d, new) != NONE]
     d.regulated_until[new] = model.year + p.target_group_lock_years - 1
 
