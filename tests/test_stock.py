@@ -55,6 +55,16 @@ def test_start_state_passes_the_check(model):
     stock.check(model)
 
 
+def test_living_rows_of_a_mask_skip_removed_dwellings(monkeypatch, model):
+    """Dwellings.living(mask over col[:n_rows]) gives the rows rows()[mask[rows()]] gives."""
+    d = model.dwellings
+    step_with(monkeypatch, model, lambda m: stock.remove(m, corp_rows(m)[:25], "demolition"))
+    corp = d.owner[: d.n_rows] == Owner.CORPORATION
+    assert not d.alive[: d.n_rows].all()  # removed rows are still among the first n_rows
+    rows = d.rows()
+    assert np.array_equal(d.living(corp), rows[corp[rows]])
+
+
 def test_check_finds_a_broken_stock(model):
     h = model.households
     row = h.rows()[0]
