@@ -13,8 +13,11 @@ else does a lever touch the market:
   forbids. `idx` are chooser indices (rows of `market`); `offered` the dwelling rows on
   offer in this round, `j` the choice set of each chooser as indices into `offered`
   (`idx.size` x k): a rule can judge each offered dwelling once and gather by `j`. It returns
-  a mask shaped like `j`, or None. A forbidden pair gets utility -inf. A chooser whose best
-  dwelling in a round was forbidden counts as *refused* by the rule (once per year);
+  the forbidden pairs as ascending flat indices into `j` (`np.flatnonzero` of a mask shaped
+  like `j`), or None. Forbidden pairs are few (a rule bars some choosers from some
+  dwellings), so a list of them is cheaper to build and apply than a mask of every pair.
+  A forbidden pair gets utility -inf. A chooser whose best dwelling in a round was forbidden
+  counts as *refused* by the rule (once per year);
 - `priority(model, market, bidders, homes)`: extra priority of each bidder for the dwelling
   it bids on (added to the landlord's ranking), or None;
 - `let(model, market, winners, homes)`: told of each batch of lettings (for counters).
@@ -72,18 +75,19 @@ class AllocationRule:
 
 def for_choosers(subject: np.ndarray, offered: np.ndarray, j: np.ndarray,
                  closed) -> np.ndarray | None:
-    """A forbid mask for a rule that applies to some choosers only (`subject`, a mask over
-    the rows of `j`) and closes some offered dwellings to them: `closed(offered)` says which
-    (called only if the rule applies to anyone). None if it applies to nobody."""
+    """The forbidden pairs (flat indices into `j`) of a rule that applies to some choosers
+    only (`subject`, a mask over the rows of `j`) and closes some offered dwellings to them:
+    `closed(offered)` says which (called only if the rule applies to anyone). None if it
+    applies to nobody. Only the subjects' choice sets are looked at."""
     rows = np.flatnonzero(subject)
     if rows.size == 0:
         return None
     shut = closed(offered)
     if not shut.any():
         return None
-    mask = np.zeros(j.shape, dtype=bool)
-    mask[rows] = shut[j[rows]]
-    return mask
+    k = j.shape[1]
+    row, col = np.divmod(np.flatnonzero(shut[j[rows]]), k)
+    return rows[row] * k + col
 
 
 def active_rules(model) -> list[AllocationRule]:
@@ -117,23 +121,29 @@ def screen(model, rules: list, market: Market) -> np.ndarray:
 
 
 def forbid(model, rules: list, market: Market, idx: np.ndarray, offered: np.ndarray,
-           j: np.ndarray, util: np.ndarray) -> None:
+           j: np.ndarray, util: np.ndarray, best: np.ndarray) -> None:
     """Set utility -inf where a rule forbids the pair; count choosers whose best pick a rule
-    forbade as refused by it."""
-    best = pos = finite = None  # each chooser's best pick, found once a rule forbids any
-    closed = None
+    forbade as refused by it. `best` is each chooser's best pick in `util` (its argmax, as
+    the market found it); it is updated in place for the choosers whose best pick was
+    forbidden (for the others it stays the argmax: only lower values were closed)."""
+    best_pair = finite = lost = None  # found once a rule forbids any pair
     for rule in rules:
-        mask = rule.forbid(model, market, idx, offered, j)
-        if mask is None:
+        pairs = rule.forbid(model, market, idx, offered, j)
+        if pairs is None or pairs.size == 0:
             continue
-        if best is None:
-            best = util.argmax(axis=1)
-            pos = np.arange(idx.size)
-            finite = np.isfinite(util[pos, best])
-        _refuse(model, rule, market.ch.rows[idx[mask[pos, best] & finite]])
-        closed = mask if closed is None else closed | mask
-    if closed is not None:
-        np.putmask(util, closed, np.float32(-np.inf))
+        if best_pair is None:  # each chooser's best pick as a flat index, before any closing
+            best_pair = np.arange(idx.size) * j.shape[1] + best
+            finite = np.isfinite(np.take(util, best_pair))
+            lost = np.zeros(idx.size, dtype=bool)
+        forbidden = np.zeros(j.size, dtype=bool)
+        forbidden[pairs] = True
+        closed_best = forbidden[best_pair]
+        _refuse(model, rule, market.ch.rows[idx[closed_best & finite]])
+        lost |= closed_best
+        np.put(util, pairs, np.float32(-np.inf))
+    if lost is not None:
+        rows = np.flatnonzero(lost)
+        best[rows] = util[rows].argmax(axis=1)
 
 
 def priority(model, rules: list, market: Market, bidders: np.ndarray,

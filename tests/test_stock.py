@@ -214,7 +214,7 @@ class NoneInBuurt(allocation.AllocationRule):
         self.buurt = buurt
 
     def forbid(self, model, market, idx, offered, j):
-        return (model.dwellings.buurt[offered] == self.buurt)[j]
+        return np.flatnonzero((model.dwellings.buurt[offered] == self.buurt)[j])
 
 
 class KeepOutNewcomers(allocation.AllocationRule):

@@ -39,13 +39,14 @@ def is_on(params) -> bool:
     return bool(params.bandwidth)
 
 
-def corporation(model, rows: np.ndarray) -> np.ndarray:
-    """Corporation dwellings among `rows`, counting a sale that waits for a letting as
-    done."""
+def corporation(model, rows: np.ndarray, owner: np.ndarray,
+                pending: np.ndarray) -> np.ndarray:
+    """Corporation dwellings among `rows` (whose owners are `owner` and whose pending
+    changes are `pending`), counting a sale that waits for a letting as done."""
     d = model.dwellings
-    leaving = stock.pending(model, rows) & (
+    leaving = pending & (
         SEGMENT_OWNER_ARRAY[np.maximum(d.pending_segment[rows], 0)] != Owner.CORPORATION)
-    return (d.owner[rows] == Owner.CORPORATION) & ~leaving
+    return (owner == Owner.CORPORATION) & ~leaving
 
 
 def plan(model, rows: np.ndarray, is_corp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -89,14 +90,14 @@ def apply(model) -> None:
     if not (is_on(p) and scheduled(model, NAME)):
         return
     rows = d.rows()
-    is_corp = corporation(model, rows)
+    owner, pending = d.owner[rows], stock.pending(model, rows)
+    is_corp = corporation(model, rows, owner, pending)
     take, add = plan(model, rows, is_corp)
     take, add = _whole(model, take), _whole(model, add)
-    free = ~stock.pending(model, rows)
-    corp = rows[is_corp & free]
-    private = rows[(d.owner[rows] == Owner.PRIVATE_LANDLORD) & free]
+    corp = rows[is_corp & ~pending]
+    private = rows[(owner == Owner.PRIVATE_LANDLORD) & ~pending]
     # Dwellings per buurt that corporations do not own: where new corporation homes go.
-    other = np.bincount(d.buurt[rows], weights=d.owner[rows] != Owner.CORPORATION,
+    other = np.bincount(d.buurt[rows], weights=owner != Owner.CORPORATION,
                         minlength=model.city.n_buurten)
     _take_out(model, corp, take)
     _add_in(model, private, add, other)
@@ -111,7 +112,8 @@ def _take_out(model, corp: np.ndarray, take: np.ndarray) -> None:
               * np.exp(-model.liveability[d.buurt[corp]]))
     gone = stock.pick_per_group(model, corp, wijk, demolish, weight)
     stock.remove(model, gone, NAME)
-    left = ~np.isin(corp, gone, assume_unique=True)
+    left = np.ones(corp.size, dtype=bool)  # (gone is a sorted subset of the sorted corp)
+    left[np.searchsorted(corp, gone)] = False
     corp, wijk = corp[left], wijk[left]
     done = np.bincount(d.wijk[gone], minlength=take.size)
     weight = np.where(d.occupant[corp] < 0, VACANT_ODDS, 1.0) * (1.0 + d.single_family[corp])
@@ -123,7 +125,7 @@ def _take_out(model, corp: np.ndarray, take: np.ndarray) -> None:
 
 def _add_in(model, private: np.ndarray, add: np.ndarray, other: np.ndarray) -> None:
     """Buy and build `add[w]` corporation dwellings in each wijk w."""
-    p, d, city = model.params, model.dwellings, model.city
+    p, d = model.params, model.dwellings
     build = _whole(model, add * p.bandwidth_build_share)
     weight = np.where(d.segment[private] == S.PRIVATE_CHEAP, 3.0, 1.0)
     bought = stock.pick_per_group(model, private, d.wijk[private], np.maximum(add - build, 0),
@@ -131,13 +133,29 @@ def _add_in(model, private: np.ndarray, add: np.ndarray, other: np.ndarray) -> N
     segment = np.where(d.rent[bought] > LIBERALISATION_LIMIT, S.CORP_MIDDLE, S.CORP_SOCIAL)
     stock.relabel(model, bought, segment, acquisition=True)
     build = add - np.bincount(d.wijk[bought], minlength=add.size)
-    buurten = []
-    for w in np.flatnonzero(build > 0):
-        weight = np.where(city.buurt_wijk == w, other + 1e-9, 0.0)
-        buurten.append(model.rng.choice(city.n_buurten, size=build[w], p=weight / weight.sum()))
-    if buurten:
-        where = np.concatenate(buurten)
+    where = _buurten(model, np.maximum(build, 0), other + 1e-9)
+    if where.size:
         stock.build(model, np.full(where.size, S.CORP_SOCIAL), where)
+
+
+def _buurten(model, n: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """`n[w]` buurten of each wijk w (wijk by wijk), drawn with replacement with odds
+    `weight` (per buurt). The same numbers as `rng.choice(n_buurten, n[w], p=...)` per wijk,
+    but with one uniform draw for all: choice draws `rng.random(n[w])` and looks each up in
+    the cumulated p, and so does this, without choice's per-call checks."""
+    city = model.city
+    wijken = np.flatnonzero(n > 0)
+    if wijken.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    uniform = model.rng.random(int(n[wijken].sum()))
+    ends = np.cumsum(n[wijken])
+    where = []
+    for w, end in zip(wijken, ends, strict=True):
+        p = np.where(city.buurt_wijk == w, weight, 0.0)
+        cdf = (p / p.sum()).cumsum()
+        cdf /= cdf[-1]
+        where.append(cdf.searchsorted(uniform[end - n[w]:end], side="right"))
+    return np.concatenate(where)
 
 
 def rules(params, city) -> list:

@@ -53,15 +53,15 @@ def apply(model) -> None:
     ratio = p.demolition_replacement_ratio
     n = min(int(np.ceil(over / (1.0 - ratio))), int(round(p.demolition_max_per_year * p.scale)))
     rows = d.rows()
-    vacant = d.occupant[rows] < 0
-    rented = rows[(vacant | (d.owner[rows] == Owner.CORPORATION)) & ~stock.pending(model, rows)]
-    vacancy = (np.bincount(d.buurt[rows], weights=vacant, minlength=city.n_buurten)
-               / np.maximum(np.bincount(d.buurt[rows], minlength=city.n_buurten), 1))
-    high = vacancy[d.buurt[rented]] > p.demolition_buurt_vacancy
-    candidates = rented[high] if high.any() else rented
-    weight = (np.where(d.occupant[candidates] < 0, VACANT_ODDS, 1.0)
-              * np.exp(-model.liveability[d.buurt[candidates]]))
-    gone = stock.pick(model, candidates, n, weight)
+    buurt, vacant = d.buurt[rows].astype(np.intp), d.occupant[rows] < 0
+    rented = (vacant | (d.owner[rows] == Owner.CORPORATION)) & ~stock.pending(model, rows)
+    vacancy = (np.bincount(buurt, weights=vacant, minlength=city.n_buurten)
+               / np.maximum(np.bincount(buurt, minlength=city.n_buurten), 1))
+    high = rented & (vacancy[buurt] > p.demolition_buurt_vacancy)
+    pool = high if high.any() else rented  # the candidates, as a mask over rows
+    weight = (np.where(vacant[pool], VACANT_ODDS, 1.0)
+              * np.exp(-model.liveability[buurt[pool]]))
+    gone = stock.pick(model, rows[pool], n, weight)
     buurten = d.buurt[gone].copy()
     stock.remove(model, gone, NAME)
     replace = int(round(gone.size * ratio))

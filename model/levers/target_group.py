@@ -25,6 +25,7 @@ NAME = "target_group"
 NONE, SOCIAL, MIDDLE, AFFORDABLE = 0, 1, 2, 3
 SEGMENT_GROUP = np.array([SOCIAL, MIDDLE, SOCIAL, MIDDLE, AFFORDABLE, AFFORDABLE, AFFORDABLE,
                           NONE], dtype=np.int8)
+GROUP_BIT = np.array([0, 1, 2, 4], dtype=np.uint8)  # by group: none, social, middle, affordable
 
 
 def is_on(params) -> bool:
@@ -53,21 +54,23 @@ def group_of(d, rows: np.ndarray) -> np.ndarray:
     return np.where(expensive, NONE, group)
 
 
-def group_table(ctx) -> np.ndarray:
-    """Chooser x target group (none, social, middle, affordable): whether the chooser
-    belongs to it; made once per market (kept on its context)."""
-    table = getattr(ctx, "target_groups", None)
-    if table is None:
-        table = np.stack([np.ones(ctx.income.size, dtype=bool), ctx.daeb, ctx.middle_ok,
-                          ctx.income <= dutch_rules.AFFORDABLE_PURCHASE_INCOME], axis=1)
-        ctx.target_groups = table
-    return table
+def outside_groups(ctx) -> np.ndarray:
+    """Per chooser, the target groups it is not in, as bits (GROUP_BIT); made once per
+    market (kept on its context). Bits let a rule test a pair with one `&`."""
+    bits = getattr(ctx, "outside_groups", None)
+    if bits is None:
+        bits = np.zeros(ctx.income.size, dtype=np.uint8)
+        bits[~ctx.daeb] |= GROUP_BIT[SOCIAL]
+        bits[~ctx.middle_ok] |= GROUP_BIT[MIDDLE]
+        bits[ctx.income > dutch_rules.AFFORDABLE_PURCHASE_INCOME] |= GROUP_BIT[AFFORDABLE]
+        ctx.outside_groups = bits
+    return bits
 
 
 def in_group(ctx, idx: np.ndarray, group: np.ndarray) -> np.ndarray:
     """Whether each chooser idx belongs to the target group of the dwelling paired with it
     (idx and group of the same length)."""
-    return group_table(ctx)[idx, group]
+    return (outside_groups(ctx)[idx] & GROUP_BIT[group]) == 0
 
 
 class TargetGroups(AllocationRule):
@@ -85,15 +88,12 @@ class TargetGroups(AllocationRule):
         reserved = np.flatnonzero(d.regulated_until[offered] >= model.year)
         if reserved.size == 0:
             return None
-        group = np.zeros(offered.size, dtype=np.int8)  # NONE for dwellings not reserved
-        group[reserved] = group_of(d, offered[reserved])
-        # Only the pairs with a reserved dwelling (few) are looked up in the group table.
-        paired = np.take(group, j)
-        pairs = np.flatnonzero(paired)
-        mask = np.zeros(j.shape, dtype=bool)
-        chooser = idx[pairs // j.shape[1]]
-        mask.flat[pairs] = ~group_table(market.ctx)[chooser, paired.flat[pairs]]
-        return mask
+        # A pair is forbidden where the dwelling's group bit is one the chooser is outside.
+        barred = np.zeros(offered.size, dtype=np.uint8)
+        barred[reserved] = GROUP_BIT[group_of(d, offered[reserved])]
+        barred = barred[j]
+        barred &= outside_groups(market.ctx)[idx][:, None]
+        return np.flatnonzero(barred != 0)  # (nonzero is much faster on booleans)
 
     def let(self, model, market, winners, homes):
         d, f, p = model.dwellings, model.flows, model.params

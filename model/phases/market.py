@@ -193,11 +193,14 @@ class _Offer:
         # landlord's lowest accepted income (rent x 12 x landlord_income_multiple); an
         # owner-occupied home's price, against what a mortgage reaches; corporation middle
         # rent only to the middle-income band (a requirement of 0 against a limit of -inf).
-        self.rule = np.select([private, owned, segment == S.CORP_MIDDLE],
-                              [LANDLORD_INCOME_TEST, MORTGAGE, MIDDLE_RENT_BAND], NO_RULE)
-        self.requirement = np.select(
-            [private, owned], [rent * np.float32(12.0 * p.landlord_income_multiple), woz],
-            np.float32(0.0))
+        # (Set by masks, not np.select: the segments are exclusive, and this is per round.)
+        self.rule = np.full(rows.size, NO_RULE)
+        self.rule[private] = LANDLORD_INCOME_TEST
+        self.rule[owned] = MORTGAGE
+        self.rule[segment == S.CORP_MIDDLE] = MIDDLE_RENT_BAND
+        self.requirement = np.zeros(rows.size, dtype=np.float32)
+        self.requirement[private] = rent[private] * np.float32(12.0 * p.landlord_income_multiple)
+        self.requirement[owned] = woz[owned]
         self.buurt = buurt
         zero_step = d.zero_step[rows]
         self.has_zero_step = bool(zero_step.any())
@@ -280,10 +283,9 @@ def utility(model, ctx: "_Context", idx: np.ndarray, offer: _Offer, j: np.ndarra
     u -= term
     u -= np.take(offer.crowding, col(ctx.size) * n + j)
     u -= np.take(ctx.distance_cost, col(ctx.distance_row) + np.take(offer.buurt, j))
-    if offer.has_zero_step:
-        bonus = np.take(offer.zero_step_bonus, j)
-        bonus *= col(ctx.senior)
-        u += bonus
+    if offer.has_zero_step:  # (only seniors value it: the others' rows are left alone)
+        senior = np.flatnonzero(ctx.senior[idx])
+        u[senior] += np.take(offer.zero_step_bonus, j[senior])
     if not offer.allocation:
         return u
     limit = np.take(ctx.limits, idx[:, None] * N_RULES + np.take(offer.rule, j))
@@ -363,12 +365,12 @@ def clear(model, ch: Choosers) -> int:
         offer = _Offer(model, ctx, vac)
         util = utility(model, ctx, idx, offer, j)
         util += _gumbel(rng, j.shape)
+        best = util.argmax(axis=1)
         if lever_rules:
-            allocation.forbid(model, lever_rules, market, idx, offer.rows, j, util)
+            allocation.forbid(model, lever_rules, market, idx, offer.rows, j, util, best)
         # Each chooser bids for its best dwelling; who is outbid by a household with higher
         # priority tries its next best, up to TOP_CHOICES dwellings in one round.
         pos = np.arange(idx.size)
-        best = util.argmax(axis=1)
         best_u = util[pos, best]
         bidding = best_u > reservation[idx]
         leaving = ~bidding & (out_u[idx] >= stay_u[idx]) & np.isfinite(out_u[idx])
