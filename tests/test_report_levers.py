@@ -46,7 +46,7 @@ def test_a_run_without_levers_says_so(pair):
 
 def test_headline_shows_vacancy_and_displacement(pair):
     head = _text(build_report(pair[0]).split('id="headline"')[1].split("</section>")[0])
-    assert "Vacancy" in head and "Displaced by levers" in head
+    assert "Vacancy" in head and "Displaced" in head
     displaced = int(pair[0].city["displaced"].sum())
     assert f"{displaced:,}" in head
 

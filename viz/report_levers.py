@@ -75,7 +75,8 @@ def _value(v, unit: str) -> str:
 
 # --- headline -------------------------------------------------------------------------------
 def headline_cards(cf: pd.DataFrame) -> list[str]:
-    """Vacancy (start and end) and the households displaced by levers over the run."""
+    """Vacancy (start and end) and the households displaced over the run: by levers, and by
+    private landlords splitting dwellings (which they do without policy too)."""
     r = _r()
     if "vacancy" not in cf.columns:  # results written before these columns existed
         return []
@@ -87,12 +88,12 @@ def headline_cards(cf: pd.DataFrame) -> list[str]:
     displaced = int(cf["displaced"].sum())
     if displaced:
         out, up = int(cf["displaced_out_of_city"].sum()), int(cf["displaced_cost_up"].sum())
-        detail = (f"households levers made move (demolition, sale, splitting, city "
+        detail = (f"households that had to move (demolition, sale, splitting, city "
                   f"marriages); {r._pct(out / displaced)} left the city, "
                   f"{r._pct(up / displaced)} pay more")
     else:
-        detail = "households levers made move: none in this run"
-    cards.append(r._card("Displaced by levers", r._int(displaced), esc(detail)))
+        detail = "households that had to move: none in this run"
+    cards.append(r._card("Displaced", r._int(displaced), esc(detail)))
     return cards
 
 
@@ -110,7 +111,7 @@ INDICATORS = (  # column (or derived key), label, kind
     ("fit_high", "High incomes in a fitting dwelling", "pct"),
     ("cum:out_middle+out_high_afford+out_high", "Middle and high incomes left (since start)",
      "int"),
-    ("cum:displaced", "Displaced by levers (since start)", "int"),
+    ("cum:displaced", "Displaced (since start)", "int"),
     ("cum:displaced_out_of_city", "... of whom left the city", "int"),
 )
 
