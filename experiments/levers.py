@@ -585,7 +585,9 @@ def build_page(results: dict, seeds: list[int], scale: float, minutes: float) ->
             "- The levers act on a model: each lever's mechanism above is the model's reading "
             "of the vision and POLICY_RULES.md, with assumptions where the sources give no "
             "figure (marked 'Assumption' in the parameter tables).",
-            "- Churn and prices are being recalibrated; rerun this script afterwards.",
+            "- The figures rest on the calibration of docs/ODD.md 1.3-1.4 (churn, vacancy, the "
+            "hindcast) and the price rules of 7.5a; after a recalibration, "
+            "`python scripts/refresh_docs.py` reruns this script.",
             "- Seeds differ in their start state as well as in their future; the paired "
             "difference removes most of that.", ""]
     return "\n".join(out)
