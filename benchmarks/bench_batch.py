@@ -20,13 +20,15 @@ script that prints figures, not a test.
 """
 
 import argparse
-import datetime
 import os
-import platform
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_run import header  # noqa: E402  (the sibling benchmark)
 
 from experiments.backends import ProcessBackend
 from experiments.batch import make_task, run_batch
@@ -91,10 +93,7 @@ def main() -> None:
     parser.add_argument("--skip-throughput", action="store_true")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench_batch_"))
-    print("sorteermachine batch benchmark")
-    print(f"  date      {datetime.datetime.now().isoformat(timespec='seconds')}")
-    print(f"  machine   {platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}")
-    print(f"  load      {' '.join(f'{x:.1f}' for x in os.getloadavg())} (1, 5, 15 min) at start")
+    header("sorteermachine batch benchmark")
     print(f"  runs      scale {args.scale:g}, 2024-2050, every year kept, BLAS pinned to 1 "
           "thread")
     print()

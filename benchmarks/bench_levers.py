@@ -22,18 +22,13 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
     os.environ[_var] = "1"
 
 import argparse
-import datetime
-import platform
 import statistics
 import sys
 import time
 from pathlib import Path
 
-import mesa
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_run import STEPS, time_schelling  # noqa: E402  (the sibling benchmark)
+from bench_run import STEPS, header, time_schelling  # noqa: E402  (the sibling benchmark)
 
 from model import SortingModel, levers  # noqa: E402
 
@@ -84,11 +79,7 @@ def main() -> None:
     parser.add_argument("--skip-schelling", action="store_true")
     args = parser.parse_args()
 
-    print("sorteermachine lever benchmark")
-    print(f"  date      {datetime.datetime.now().isoformat(timespec='seconds')}")
-    print(f"  machine   {platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}")
-    print(f"  versions  python {platform.python_version()}, numpy {np.__version__}, "
-          f"mesa {mesa.__version__}; BLAS/OpenMP pinned to 1 thread")
+    header("sorteermachine lever benchmark (BLAS/OpenMP pinned to 1 thread)")
     print()
     print(f"[1] full scale, scenario {args.scenario}, 2024-2050, pairs no-policy / "
           f"woonfundament, seeds 1..{args.pairs}")

@@ -80,6 +80,16 @@ def time_sorteermachine(seed: int) -> tuple[float, float, int, float]:
     return seconds, cpu, m.start_households, statistics.mean(alive)
 
 
+def header(title: str) -> None:
+    """The first lines every benchmark prints: what ran where, and when."""
+    print(title)
+    print(f"  date      {datetime.datetime.now().isoformat(timespec='seconds')}")
+    print(f"  machine   {platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}")
+    print(f"  versions  python {platform.python_version()}, numpy {np.__version__}, "
+          f"mesa {mesa.__version__}")
+    print(f"  load      {' '.join(f'{x:.1f}' for x in os.getloadavg())} (1, 5, 15 min)")
+
+
 def time_schelling(seed: int) -> tuple[float, float, int, int]:
     """Build + 26 steps of Mesa's Schelling example; returns (wall s, CPU s, agents, steps)."""
     t0, c0 = time.perf_counter(), time.process_time()
@@ -131,11 +141,7 @@ def main() -> None:
     parser.add_argument("--skip-tracemalloc", action="store_true")
     args = parser.parse_args()
 
-    print("sorteermachine benchmark")
-    print(f"  date      {datetime.datetime.now().isoformat(timespec='seconds')}")
-    print(f"  machine   {platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}")
-    print(f"  versions  python {platform.python_version()}, numpy {np.__version__}, "
-          f"mesa {mesa.__version__}")
+    header("sorteermachine benchmark")
     print("  threads   BLAS/OpenMP pinned to 1 thread before importing numpy:")
     print(f"            {', '.join(BLAS_VARS)} = 1")
     print()

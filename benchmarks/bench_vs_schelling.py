@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_run import STEPS, time_schelling  # noqa: E402  (the sibling benchmark)
+from bench_run import STEPS, header, time_schelling  # noqa: E402  (the sibling benchmark)
 
 from model import SortingModel  # noqa: E402
 
@@ -43,7 +43,7 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=5)
     parser.add_argument("--scenario", default="base")
     args = parser.parse_args()
-    print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    header("sorteermachine against Mesa's Schelling, in pairs (CPU time)")
     cpu_run(args.scenario, "no-policy", 99)  # warm-up: imports, city data, caches
     ratios = []
     for seed in range(1, args.pairs + 1):

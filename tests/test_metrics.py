@@ -12,7 +12,6 @@ independent double-loop formula on libpysal's row-standardised weights, on value
 known sign or value, and on its expectation -1/(n-1) under random permutation.
 """
 
-import timeit
 
 import networkx as nx
 import numpy as np
@@ -405,20 +404,3 @@ def test_morans_i_undefined_cases():
     assert np.isnan(morans_i([1.0, 2.0, 3.0, 4.0], np.zeros((4, 4))))  # no neighbours
     assert np.isnan(morans_i([1.0], np.zeros((1, 1))))
     assert np.isnan(morans_i([1.0, np.nan, 3.0, 4.0], w))
-
-
-# ------------------------------------------------------------------------- speed
-
-
-def test_fast_enough_for_every_simulated_year():
-    table = TABLES["poisson_57"]
-    graph, nodes = _buurt_like_graph()
-    w = adjacency_matrix(graph, nodes)
-    values = share(table[:, :2].sum(axis=1), table.sum(axis=1))
-    for call in (
-        lambda: segregation_indices(table),
-        lambda: morans_i(values, w),
-        lambda: count_in_band(values, table.sum(axis=1)),
-    ):
-        per_call = min(timeit.repeat(call, number=100, repeat=5)) / 100
-        assert per_call < 1e-3
