@@ -15,7 +15,7 @@ outputs, averaged over replications, are then analysed per scenario and policy:
                          (households leaving minus arriving)
   out_middle_high        households of the middle and high classes that left the city
   wijken_in_band_2050    wijken in the vision's 21-51% corporation band in the last year
-  displaced              households displaced by policy over the years (when the model
+  displaced              households that had to move over the years (when the model
                          records it: the `displaced` column of city.csv)
 
 DIR holds the batch tables, `indices.csv` (one row per scenario, policy, output and
@@ -58,7 +58,7 @@ OUTPUTS = {
                         tuple(f"out_{k}" for k in MIDDLE_HIGH)),
     "wijken_in_band_2050": ("wijken in the corporation band in the last year",
                             lambda c: _last(c, "wijken_in_band"), ("wijken_in_band",)),
-    "displaced": ("households displaced by policy", lambda c: _over_years(c, ["displaced"]),
+    "displaced": ("households that had to move", lambda c: _over_years(c, ["displaced"]),
                   ("displaced",)),
 }
 DEFAULT_OUTPUTS = ("dissimilarity_2050", "net_out_middle_high", "wijken_in_band_2050",

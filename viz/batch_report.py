@@ -49,7 +49,7 @@ def _indicators(city: pd.DataFrame) -> dict[str, dict]:
                              y="households per year", fmt=",.0f", axis=",.0f", zero=True),
         "vacancy": dict(title="Vacant dwellings", y="share of dwellings", fmt=".1%",
                         axis=".1%", zero=True),
-        "displaced": dict(title="Households displaced by policy, per year",
+        "displaced": dict(title="Households that had to move (displaced), per year",
                           y="households per year", fmt=",.0f", axis=",.0f", zero=True),
     }
     return {k: v for k, v in out.items() if k in city.columns}
