@@ -39,6 +39,7 @@ from model import allocation, rules, stock
 from model.categories import IncomeClass, Owner
 from model.categories import Segment as S
 from model.fit import FIT
+from model.jit import jit
 from model.state import VACANT
 
 N_SEGMENTS = len(S)
@@ -127,7 +128,7 @@ class _Context:
         self.social_priority = 10.0 * self.urgent + 0.05 * self.waiting
         self.log_income = np.log(self.income)
         n_b = model.city.n_buurten
-        # float32 copies for the utility hot path.
+        # float32 copies for the hot loop (_pair_utilities).
         self.income32 = self.income.astype(np.float32)
         self.max_price32 = self.max_price.astype(np.float32)
         # The lending and letting rules that test a chooser's own income (see _Offer.rule):
@@ -144,15 +145,12 @@ class _Context:
         present = np.bincount(self.type, minlength=N_TYPES) > 0
         self.present_types = np.flatnonzero(present)
         self.type_row = (np.cumsum(present) - 1)[self.type]
-        self.size32 = self.size.astype(np.float32)
-        # Distances as a flat table with an extra row of zeros for choosers without a home
-        # buurt (newcomers): the pair (home, buurt) sits at distance_row + buurt. The table
-        # holds the disutility, beta_distance x km.
-        dist = model.city.buurt_distance_km
-        self.distance_flat = np.vstack([dist, np.zeros((1, n_b))]).astype(np.float32).ravel()
-        self.distance_cost = np.float32(p.beta_distance) * self.distance_flat
-        self.distance_row = np.where(self.from_buurt >= 0, self.from_buurt, n_b).astype(
-            np.intp) * n_b
+        # The disutility of distance, beta_distance x km, from each home buurt (rows) to each
+        # buurt (columns), with an extra row of zeros for choosers without a home buurt
+        # (newcomers): a chooser's row is distance_row.
+        dist = np.vstack([model.city.buurt_distance_km, np.zeros((1, n_b))]).astype(np.float32)
+        self.distance_cost = np.float32(p.beta_distance) * dist
+        self.distance_row = np.where(self.from_buurt >= 0, self.from_buurt, n_b).astype(np.intp)
 
 
 class _Offer:
@@ -162,9 +160,10 @@ class _Offer:
     Most of the utility depends on the dwelling and only a chooser's *type* (income class,
     children, 3+ persons): `base[type, dwelling]` holds that part, including the rules that
     depend on the type alone (passend toewijzen; DAEB when there is no free share). What
-    depends on the chooser's own income, size and home buurt is added per pair in `utility`.
-    For the homes of voluntary movers (`home_types` given), `base` is one value per home, for
-    its own household's type, and no letting rule applies: sitting tenants are not re-tested.
+    depends on the chooser's own income, size and home buurt is added per pair in `choose`.
+    For the homes of voluntary movers (`home_types` given), `base` is one row: per home, the
+    value for its own household's type, and no letting rule applies: sitting tenants are not
+    re-tested.
     """
 
     def __init__(self, model, ctx: "_Context", rows: np.ndarray,
@@ -180,7 +179,7 @@ class _Offer:
         private = (segment == S.PRIVATE_CHEAP) | (segment == S.PRIVATE_FREE)
         self.rooms = d.rooms[rows].astype(np.float32)
         # Crowding, beta_crowding x the persons above the rooms, per household size (rows)
-        # and dwelling (columns): utility reads it at size x n + dwelling.
+        # and dwelling (columns).
         sizes = np.arange(ctx.max_size + 1, dtype=np.float32)[:, None]
         self.crowding = np.float32(p.beta_crowding) * np.maximum(sizes - self.rooms, 0.0)
         # A vacancy asks today's price (as Dwellings.asking_cost, from the columns at hand);
@@ -206,8 +205,8 @@ class _Offer:
         self.has_zero_step = bool(zero_step.any())
         self.zero_step_bonus = np.float32(p.beta_zero_step) * zero_step  # for heads 65+
         types = ctx.present_types[:, None] if self.allocation else home_types
-        self.base = _type_utility(p, ctx, types, segment, rent, buurt, d.single_family[rows],
-                                  self.allocation)
+        self.base = np.atleast_2d(_type_utility(p, ctx, types, segment, rent, buurt,
+                                                d.single_family[rows], self.allocation))
 
 
 N_TYPES = 5 * 2 * 2  # income class x (children at home) x (3+ persons)
@@ -255,42 +254,59 @@ TYPE_STATUS_WEIGHT = np.clip((TYPE_CLASS - 1) / 3.0, 0.0, 1.0).astype(np.float32
 FIT32 = FIT.astype(np.float32)
 
 
-def utility(model, ctx: "_Context", idx: np.ndarray, offer: _Offer, j: np.ndarray) -> np.ndarray:
-    """Systematic utility of offered dwellings `j` (indices into `offer`) for choosers `idx`,
-    with -inf where a letting or lending rule forbids the dwelling to the chooser (unless the
-    offer is the chooser's own home: sitting tenants and owners are not re-tested).
+def choose(model, ctx: "_Context", idx: np.ndarray, offer: _Offer, j: np.ndarray,
+           noise: np.ndarray, bonus: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """The random utility of offered dwellings `j` (indices into `offer`, a choice set per
+    chooser: choosers x k) for choosers `idx`: systematic utility, plus `bonus`, plus the
+    random `noise`; and each chooser's best pick (the first of equals). Utility is -inf where
+    a letting or lending rule forbids the dwelling to the chooser (unless the offer is the
+    chooser's own home: sitting tenants and owners are not re-tested)."""
+    util = np.empty(j.shape, dtype=np.float32)
+    best = np.empty(idx.size, dtype=np.intp)
+    _pair_utilities(offer.base, not offer.allocation, offer.yearly_cost, offer.crowding,
+                    offer.buurt, offer.has_zero_step, offer.zero_step_bonus, offer.rule,
+                    offer.requirement, ctx.type_row, ctx.income32, ctx.size, ctx.distance_cost,
+                    ctx.distance_row, ctx.senior, ctx.limits, np.float32(model.params.beta_cost),
+                    np.float32(bonus), offer.allocation, idx, j, noise, util, best)
+    return util, best
 
-    `j` is either one dwelling per chooser (1-D) or a choice set per chooser (choosers x k).
 
-    This is the model's hottest loop (about 220,000 pairs a year), so what does not depend on
-    the chooser's own income is read from the offer's tables (one gather per term, by
-    `np.take`, twice as fast as fancy indexing) and the rest is computed in place; the terms
-    are added in the same order as ever, so every value is the same to the bit.
-    """
-    col = (lambda a: a[idx][:, None]) if j.ndim == 2 else (lambda a: a[idx])
-    income = col(ctx.income32)
-    n = offer.rows.size
-    if offer.allocation:  # a flat index is much faster than numpy's 2-D fancy indexing
-        u = np.take(offer.base, col(ctx.type_row) * n + j)
-    else:
-        u = offer.base.copy()
-    # Cost: beta_cost x the share of income above 25% spent on housing.
-    term = np.take(offer.yearly_cost, j)
-    term /= income
-    term -= np.float32(0.25)
-    np.maximum(term, np.float32(0.0), out=term)
-    term *= np.float32(model.params.beta_cost)
-    u -= term
-    u -= np.take(offer.crowding, col(ctx.size) * n + j)
-    u -= np.take(ctx.distance_cost, col(ctx.distance_row) + np.take(offer.buurt, j))
-    if offer.has_zero_step:  # (only seniors value it: the others' rows are left alone)
-        senior = np.flatnonzero(ctx.senior[idx])
-        u[senior] += np.take(offer.zero_step_bonus, j[senior])
-    if not offer.allocation:
-        return u
-    limit = np.take(ctx.limits, idx[:, None] * N_RULES + np.take(offer.rule, j))
-    np.putmask(u, np.take(offer.requirement, j) > limit, np.float32(-np.inf))
-    return u
+@jit
+def _pair_utilities(base, per_home, yearly_cost, crowding, buurt, has_zero_step,
+                    zero_step_bonus, rule, requirement, type_row, income, size, distance_cost,
+                    distance_row, senior, limits, beta_cost, bonus, test_rules, idx, j, noise,
+                    util, best):
+    """The loop of `choose`, one chooser and one offered dwelling at a time.
+
+    This is the model's hottest loop (about 220,000 pairs a year). What does not depend on
+    the chooser's own income, size or home buurt was computed once per offer (`_Offer`:
+    `base` per chooser type, or per home for the homes of voluntary movers, `crowding` per
+    household size). Everything is float32 and the terms are added in a fixed order, so the
+    result is the same to the bit on every run."""
+    quarter, zero, minus_inf = np.float32(0.25), np.float32(0.0), np.float32(-np.inf)
+    for r in range(idx.size):
+        i = idx[r]
+        base_row = 0 if per_home else type_row[i]
+        for c in range(j.shape[1]):
+            d = j[r, c]
+            u = base[base_row, d]
+            # Cost: beta_cost x the share of income above 25% spent on housing.
+            cost = yearly_cost[d] / income[i] - quarter
+            if cost < zero:
+                cost = zero
+            u -= cost * beta_cost
+            u -= crowding[size[i], d]
+            u -= distance_cost[distance_row[i], buurt[d]]
+            if has_zero_step and senior[i]:  # only seniors value a zero-step dwelling
+                u += zero_step_bonus[d]
+            # The lending and letting rules that test the chooser's own income.
+            if test_rules and requirement[d] > limits[i, rule[d]]:
+                u = minus_inf
+            u += bonus
+            u += noise[r, c]
+            util[r, c] = u
+            if c == 0 or u > util[r, best[r]]:
+                best[r] = c
 
 
 def _vacancies(model) -> np.ndarray:
@@ -336,8 +352,10 @@ def clear(model, ch: Choosers) -> int:
     stayer = np.flatnonzero(ch.can_stay & (home >= 0))
     if stayer.size:
         homes = _Offer(model, ctx, home[stayer], home_types=ctx.type[stayer])
-        stay_u[stayer] = (utility(model, ctx, stayer, homes, np.arange(stayer.size))
-                          + np.float32(p.stay_bonus) + _gumbel(rng, stayer.size))
+        own_home = np.arange(stayer.size)[:, None]  # each stayer's choice set: its home
+        util, _ = choose(model, ctx, stayer, homes, own_home, _gumbel(rng, own_home.shape),
+                         p.stay_bonus)
+        stay_u[stayer] = util[:, 0]
     out_u = np.where(ch.newcomer, -np.inf,
                      np.asarray(p.outside_option)[ctx.cls]
                      + p.outside_option_young_bonus * ctx.young
@@ -363,9 +381,7 @@ def clear(model, ch: Choosers) -> int:
             drawn, j = np.unique(j, return_inverse=True)
             vac, j = vac[drawn], j.reshape(idx.size, -1)
         offer = _Offer(model, ctx, vac)
-        util = utility(model, ctx, idx, offer, j)
-        util += _gumbel(rng, j.shape)
-        best = util.argmax(axis=1)
+        util, best = choose(model, ctx, idx, offer, j, _gumbel(rng, j.shape))
         if lever_rules:
             allocation.forbid(model, lever_rules, market, idx, offer.rows, j, util, best)
         # Each chooser bids for its best dwelling; who is outbid by a household with higher

@@ -1,0 +1,87 @@
+"""The market's pair utility (model/phases/market.py `_pair_utilities`): the rule, checked
+term by term against numpy on random tables, compiled and as plain Python."""
+
+import numpy as np
+import pytest
+
+from model.phases.market import N_RULES, _pair_utilities
+
+
+def tables(rng, n_choosers=40, n_offer=30, n_types=6, n_buurten=7, k=5):
+    f32 = np.float32
+    t = dict(
+        base=rng.normal(size=(n_types, n_offer)).astype(f32),
+        yearly_cost=rng.uniform(3000, 30000, n_offer).astype(f32),
+        crowding=rng.uniform(0, 2, (6, n_offer)).astype(f32),
+        buurt=rng.integers(0, n_buurten, n_offer).astype(np.intp),
+        zero_step_bonus=(rng.random(n_offer) < 0.3).astype(f32) * f32(0.7),
+        rule=rng.integers(0, N_RULES, n_offer),
+        requirement=rng.uniform(0, 60000, n_offer).astype(f32),
+        type_row=rng.integers(0, n_types, n_choosers).astype(np.intp),
+        income=rng.uniform(10000, 90000, n_choosers).astype(f32),
+        size=rng.integers(1, 6, n_choosers),
+        distance_cost=rng.uniform(0, 1, (n_buurten + 1, n_buurten)).astype(f32),
+        distance_row=rng.integers(0, n_buurten + 1, n_choosers).astype(np.intp),
+        senior=rng.random(n_choosers) < 0.4,
+        limits=rng.uniform(0, 80000, (n_choosers, N_RULES)).astype(f32),
+    )
+    t["limits"][:, 0] = np.inf
+    idx = np.sort(rng.choice(n_choosers, n_choosers // 2, replace=False))
+    j = rng.integers(0, n_offer, (idx.size, k)).astype(np.intp)
+    noise = rng.gumbel(size=j.shape).astype(f32)
+    return t, idx, j, noise
+
+
+def expected(t, idx, j, noise, beta_cost, bonus):
+    """The same utility, one numpy pass per term, in the same order."""
+    i = idx[:, None]
+    u = t["base"][t["type_row"][i], j]
+    cost = t["yearly_cost"][j] / t["income"][i] - np.float32(0.25)
+    u -= np.maximum(cost, np.float32(0)) * beta_cost
+    u -= t["crowding"][t["size"][i], j]
+    u -= t["distance_cost"][t["distance_row"][i], t["buurt"][j]]
+    u += np.where(t["senior"][i], t["zero_step_bonus"][j], np.float32(0))
+    u[t["requirement"][j] > t["limits"][i, t["rule"][j]]] = -np.inf
+    return u + bonus + noise
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_pair_utilities_follow_the_rule_term_by_term(compiled):
+    rng = np.random.default_rng(7)
+    t, idx, j, noise = tables(rng)
+    beta_cost, bonus = np.float32(2.5), np.float32(0.0)
+    util = np.empty(j.shape, np.float32)
+    best = np.empty(idx.size, np.intp)
+    fn = _pair_utilities if compiled else _pair_utilities.py_func
+    fn(t["base"], False, t["yearly_cost"], t["crowding"], t["buurt"], True,
+       t["zero_step_bonus"], t["rule"], t["requirement"], t["type_row"], t["income"],
+       t["size"], t["distance_cost"], t["distance_row"], t["senior"], t["limits"], beta_cost,
+       bonus, True, idx, j, noise, util, best)
+    want = expected(t, idx, j, noise, beta_cost, bonus)
+    np.testing.assert_array_equal(util, want)  # to the bit: same terms, same order
+    assert np.isneginf(util).any() and np.isfinite(util).any()  # the rules closed some pairs
+    np.testing.assert_array_equal(best, util.argmax(axis=1))  # the first of the best
+
+
+def test_homes_are_not_retested_and_take_the_bonus():
+    """Voluntary movers' own homes: one base row, no letting rule, the stay bonus added."""
+    rng = np.random.default_rng(3)
+    t, idx, j, noise = tables(rng)
+    home = np.arange(idx.size)[:, None]
+    base = t["base"][:1, : idx.size]
+    t["requirement"][:] = np.inf  # every rule would forbid every dwelling
+    util = np.empty(home.shape, np.float32)
+    best = np.empty(idx.size, np.intp)
+    _pair_utilities(base, True, t["yearly_cost"], t["crowding"], t["buurt"], False,
+                    t["zero_step_bonus"], t["rule"], t["requirement"], t["type_row"],
+                    t["income"], t["size"], t["distance_cost"], t["distance_row"],
+                    t["senior"], t["limits"], np.float32(1.0), np.float32(0.5), False, idx,
+                    home, noise[:, :1], util, best)
+    assert np.isfinite(util).all()
+    util0 = np.empty(home.shape, np.float32)
+    _pair_utilities(base, True, t["yearly_cost"], t["crowding"], t["buurt"], False,
+                    t["zero_step_bonus"], t["rule"], t["requirement"], t["type_row"],
+                    t["income"], t["size"], t["distance_cost"], t["distance_row"],
+                    t["senior"], t["limits"], np.float32(1.0), np.float32(0.0), False, idx,
+                    home, noise[:, :1], util0, best)
+    np.testing.assert_allclose(util - util0, 0.5, rtol=1e-5)
