@@ -127,6 +127,7 @@ class _Context:
         # waiting time for social rent, the bid (log income) for sellers and private landlords.
         self.social_priority = 10.0 * self.urgent + 0.05 * self.waiting
         self.log_income = np.log(self.income)
+        self.bid_slots = np.full(d.occupant.size, -1, dtype=np.intp)  # _highest_bids' scratch
         n_b = model.city.n_buurten
         # float32 copies for the hot loop (_pair_utilities).
         self.income32 = self.income.astype(np.float32)
@@ -204,9 +205,9 @@ class _Offer:
         zero_step = d.zero_step[rows]
         self.has_zero_step = bool(zero_step.any())
         self.zero_step_bonus = np.float32(p.beta_zero_step) * zero_step  # for heads 65+
-        types = ctx.present_types[:, None] if self.allocation else home_types
-        self.base = np.atleast_2d(_type_utility(p, ctx, types, segment, rent, buurt,
-                                                d.single_family[rows], self.allocation))
+        types = ctx.present_types if self.allocation else home_types
+        self.base = _type_utility(p, ctx, types, segment, rent, buurt, d.single_family[rows],
+                                  self.allocation)
 
 
 N_TYPES = 5 * 2 * 2  # income class x (children at home) x (3+ persons)
@@ -221,25 +222,39 @@ def chooser_types(cls: np.ndarray, children: np.ndarray, size: np.ndarray) -> np
 
 
 def _type_utility(p, ctx, types, segment, rent, buurt, single_family, allocation) -> np.ndarray:
-    """The part of utility that depends on the dwelling and the chooser's type only.
-
-    `types` is a column (all types x all dwellings) or one type per dwelling (elementwise)."""
-    cls = TYPE_CLASS[types]
-    if np.ndim(types) == 2:  # all types x all dwellings: gather rows, then columns
-        base = np.take(FIT32[cls[:, 0]] * np.float32(p.beta_fit), segment, axis=1)
-    else:
-        base = np.float32(p.beta_fit) * FIT32[cls, segment]
-    base += TYPE_LIVEABILITY_WEIGHT[types] * ctx.liveability32[buurt]
-    base += TYPE_STATUS_WEIGHT[types] * ctx.status32[buurt]
-    base += np.float32(p.beta_family_house) * (TYPE_CHILDREN[types] & single_family)
-    if allocation:
-        # Passend toewijzen: the lowest class only below the aftoppingsgrens for its size.
-        social = segment == S.CORP_SOCIAL
-        forbidden = (cls == IncomeClass.LOW_PT) & social & (rent > TYPE_AFTOPPING[types])
-        if p.daeb_free_share <= 0:
-            forbidden |= (cls > IncomeClass.LOW_DAEB) & social
-        base[forbidden] = -np.inf
+    """The part of utility that depends on the dwelling and the chooser's type only: per
+    type (rows) and dwelling (columns) when `types` lists the types; one row, each dwelling
+    for its own type, when `types` gives one type per dwelling (the homes of voluntary
+    movers). For an allocation, the rules that depend on the type alone give -inf."""
+    per_home = not allocation
+    base = np.empty((1 if per_home else types.size, segment.size), dtype=np.float32)
+    _type_utilities(FIT32, np.float32(p.beta_fit), np.float32(p.beta_family_house),
+                    ctx.liveability32, ctx.status32, types, per_home, segment, rent, buurt,
+                    single_family, allocation, p.daeb_free_share <= 0, base)
     return base
+
+
+@jit
+def _type_utilities(fit, beta_fit, beta_family_house, liveability, status, types, per_home,
+                    segment, rent, buurt, single_family, allocation, no_free_share, base):
+    """The loop of `_type_utility`, one (type, dwelling) at a time, in float32."""
+    minus_inf = np.float32(-np.inf)
+    for row in range(base.shape[0]):
+        for d in range(base.shape[1]):
+            t = types[d] if per_home else types[row]
+            cls = TYPE_CLASS[t]
+            u = fit[cls, segment[d]] * beta_fit
+            u += TYPE_LIVEABILITY_WEIGHT[t] * liveability[buurt[d]]
+            u += TYPE_STATUS_WEIGHT[t] * status[buurt[d]]
+            u += beta_family_house * np.float32(TYPE_CHILDREN[t] and single_family[d])
+            if allocation and segment[d] == CORP_SOCIAL:
+                # Passend toewijzen: the lowest class only below the aftoppingsgrens for
+                # its size; without a free share, social rent only within the DAEB limit.
+                if cls == LOW_PT and rent[d] > TYPE_AFTOPPING[t]:
+                    u = minus_inf
+                if no_free_share and cls > LOW_DAEB:
+                    u = minus_inf
+            base[row, d] = u
 
 
 # Per chooser type: its class, whether it has children, its aftoppingsgrens (by size), and how
@@ -252,6 +267,8 @@ TYPE_AFTOPPING = np.where(np.arange(N_TYPES) % 2 == 1, rules.AFTOPPING_HIGH,
 TYPE_LIVEABILITY_WEIGHT = np.where(TYPE_CLASS >= IncomeClass.MIDDLE, 1.0, 0.5).astype(np.float32)
 TYPE_STATUS_WEIGHT = np.clip((TYPE_CLASS - 1) / 3.0, 0.0, 1.0).astype(np.float32)
 FIT32 = FIT.astype(np.float32)
+CORP_SOCIAL, LOW_PT, LOW_DAEB = int(S.CORP_SOCIAL), int(IncomeClass.LOW_PT), int(
+    IncomeClass.LOW_DAEB)  # (plain ints for the compiled loops)
 
 
 def choose(model, ctx: "_Context", idx: np.ndarray, offer: _Offer, j: np.ndarray,
@@ -328,6 +345,56 @@ def _gumbel(rng, shape) -> np.ndarray:
     return np.negative(draw, out=draw)
 
 
+@jit
+def _choice_sets(draw, n):
+    """Choice sets from uniform draws in [0, 1): dwelling indices below `n` (float32, as
+    numpy would: the draw times n, truncated)."""
+    j = np.empty(draw.shape, dtype=np.intp)
+    nf = np.float32(n)
+    for r in range(draw.shape[0]):
+        for c in range(draw.shape[1]):
+            j[r, c] = min(int(draw[r, c] * nf), n - 1)
+    return j
+
+
+@jit
+def _next_best(util, rows, best):
+    """For choosers `rows` who were outbid on their best pick: close it (-inf) and take
+    the best of the rest (the first of equals)."""
+    for r in rows:
+        util[r, best[r]] = -np.inf
+        b = 0
+        for c in range(1, util.shape[1]):
+            if util[r, c] > util[r, b]:
+                b = c
+        best[r] = b
+
+
+@jit
+def _highest_bids(targets, priority, slots):
+    """Per dwelling bid on, the bid with the highest priority (the first of equals); as
+    positions in `targets`, ordered by dwelling. `slots` is scratch (one per dwelling, all
+    -1, and left so). Priorities are compared as the key target x 1024 - priority, as a
+    stable sort by that key would (priority < 1024)."""
+    dwellings = np.empty(targets.size, dtype=targets.dtype)  # each dwelling bid on, once
+    n_win = 0
+    for b in range(targets.size):
+        t = targets[b]
+        s = slots[t]
+        if s < 0:
+            slots[t] = b
+            dwellings[n_win] = t
+            n_win += 1
+        elif t * 1024.0 - priority[b] < t * 1024.0 - priority[s]:
+            slots[t] = b
+    dwellings = np.sort(dwellings[:n_win])
+    win = np.empty(n_win, dtype=np.intp)
+    for k in range(n_win):
+        win[k] = slots[dwellings[k]]
+        slots[dwellings[k]] = -1
+    return win
+
+
 def clear(model, ch: Choosers) -> int:
     """Run the market rounds for the choosers `ch`; moves, arrivals, departures and unmet
     demand are applied to the state and written to the ledger. Returns the number of
@@ -373,10 +440,8 @@ def clear(model, ch: Choosers) -> int:
             break
         # Choice sets: k vacancies per chooser, drawn uniformly (with replacement); the ones
         # a rule closes to the chooser get utility -inf.
-        draw = rng.random((idx.size, p.choice_set_size), dtype=np.float32)
-        draw *= vac.size
-        j = draw.astype(np.intp)
-        np.minimum(j, vac.size - 1, out=j)
+        j = _choice_sets(rng.random((idx.size, p.choice_set_size), dtype=np.float32),
+                         vac.size)
         if j.size < vac.size:  # a late, small round: describe only the dwellings drawn
             drawn, j = np.unique(j, return_inverse=True)
             vac, j = vac[drawn], j.reshape(idx.size, -1)
@@ -400,8 +465,7 @@ def clear(model, ch: Choosers) -> int:
         for choice in range(TOP_CHOICES):
             if choice > 0:  # the outbid fall back on their next best dwelling
                 cand = cand[active[idx[cand]]]
-                util[cand, best[cand]] = -np.inf
-                best[cand] = util[cand].argmax(axis=1)
+                _next_best(util, cand, best)
                 cand = cand[util[cand, best[cand]] > reservation[idx[cand]]]
             targets = offer.rows[j[cand, best[cand]]]
             free = d.occupant[targets] == VACANT
@@ -440,13 +504,7 @@ def _resolve_bids(model, ctx: _Context, bidders: np.ndarray, targets: np.ndarray
     priority += np.where(corporation, ctx.extra_priority[bidders], ctx.log_income[bidders])
     if lever_rules:
         priority += allocation.priority(model, lever_rules, market, bidders, targets)
-    # Sort by dwelling, highest priority first (priority < 1024, so one float key does it).
-    order = np.argsort(targets * 1024.0 - priority, kind="stable")
-    ordered = targets[order]
-    first = np.empty(order.size, dtype=bool)
-    first[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
-    win = order[first]
+    win = _highest_bids(targets, priority, ctx.bid_slots)
     winners, homes, social = bidders[win], targets[win], social[win]
 
     # DAEB rule: at most the free share of social lettings to households above the limit.
