@@ -170,44 +170,72 @@ class _Offer:
     def __init__(self, model, ctx: "_Context", rows: np.ndarray,
                  home_types: np.ndarray | None = None):
         p, d = model.params, model.dwellings
+        n = rows.size
         self.rows = rows
         self.allocation = home_types is None
-        segment = d.segment[rows].astype(np.intp)
-        rent = d.rent[rows].astype(np.float32)
-        woz = d.woz[rows].astype(np.float32)
-        buurt = d.buurt[rows].astype(np.intp)
-        owned = segment >= S.OWN_1
-        private = (segment == S.PRIVATE_CHEAP) | (segment == S.PRIVATE_FREE)
-        self.rooms = d.rooms[rows].astype(np.float32)
-        # Crowding, beta_crowding x the persons above the rooms, per household size (rows)
-        # and dwelling (columns).
-        sizes = np.arange(ctx.max_size + 1, dtype=np.float32)[:, None]
-        self.crowding = np.float32(p.beta_crowding) * np.maximum(sizes - self.rooms, 0.0)
-        # A vacancy asks today's price (as Dwellings.asking_cost, from the columns at hand);
-        # a sitting household pays what it agreed on moving in.
-        self.yearly_cost = (np.where(owned, woz * np.float32(p.owner_cost_rate),
-                                     rent * np.float32(12.0)) if self.allocation
-                            else d.cost[rows].astype(np.float32))
+        self.buurt = np.empty(n, dtype=np.intp)
+        self.yearly_cost = np.empty(n, dtype=np.float32)
+        self.crowding = np.empty((ctx.max_size + 1, n), dtype=np.float32)
+        self.rule = np.empty(n, dtype=np.intp)
+        self.requirement = np.empty(n, dtype=np.float32)
+        self.zero_step_bonus = np.empty(n, dtype=np.float32)
+        segment = np.empty(n, dtype=np.intp)
+        rent = np.empty(n, dtype=np.float32)
+        self.has_zero_step = _offer_tables(
+            rows, d.segment, d.rent, d.woz, d.cost, d.buurt, d.rooms, d.zero_step,
+            self.allocation, np.float32(p.owner_cost_rate), np.float32(p.beta_crowding),
+            np.float32(12.0 * p.landlord_income_multiple), np.float32(p.beta_zero_step),
+            segment, rent, self.buurt, self.yearly_cost, self.crowding, self.rule,
+            self.requirement, self.zero_step_bonus)
+        types = ctx.present_types if self.allocation else home_types
+        self.base = _type_utility(p, ctx, types, segment, rent, self.buurt,
+                                  d.single_family[rows], self.allocation)
+
+
+@jit
+def _offer_tables(rows, d_segment, d_rent, d_woz, d_cost, d_buurt, d_rooms, d_zero_step,
+                  allocation, owner_cost_rate, beta_crowding, landlord_multiple,
+                  beta_zero_step, segment, rent, buurt, yearly_cost, crowding, rule,
+                  requirement, zero_step_bonus):
+    """`_Offer`'s tables, one offered dwelling at a time (float32). Returns whether any
+    offered dwelling is zero-step."""
+    any_zero_step = False
+    for k in range(rows.size):
+        row = rows[k]
+        seg = d_segment[row]
+        segment[k] = seg
+        rent[k] = np.float32(d_rent[row])
+        woz = np.float32(d_woz[row])
+        buurt[k] = d_buurt[row]
+        owned = seg >= OWN_1
+        private = seg == PRIVATE_CHEAP or seg == PRIVATE_FREE
+        # Crowding, beta_crowding x the persons above the rooms, per household size (rows).
+        rooms = np.float32(d_rooms[row])
+        for size in range(crowding.shape[0]):
+            crowding[size, k] = beta_crowding * max(np.float32(size) - rooms, np.float32(0.0))
+        # A vacancy asks today's price (as Dwellings.asking_cost); a sitting household pays
+        # what it agreed on moving in.
+        if not allocation:
+            yearly_cost[k] = np.float32(d_cost[row])
+        elif owned:
+            yearly_cost[k] = woz * owner_cost_rate
+        else:
+            yearly_cost[k] = rent[k] * np.float32(12.0)
         # The rule that tests a chooser's own income for this dwelling (at most one applies)
         # and what the dwelling requires under it, compared with _Context.limits: a private
         # landlord's lowest accepted income (rent x 12 x landlord_income_multiple); an
         # owner-occupied home's price, against what a mortgage reaches; corporation middle
         # rent only to the middle-income band (a requirement of 0 against a limit of -inf).
-        # (Set by masks, not np.select: the segments are exclusive, and this is per round.)
-        self.rule = np.full(rows.size, NO_RULE)
-        self.rule[private] = LANDLORD_INCOME_TEST
-        self.rule[owned] = MORTGAGE
-        self.rule[segment == S.CORP_MIDDLE] = MIDDLE_RENT_BAND
-        self.requirement = np.zeros(rows.size, dtype=np.float32)
-        self.requirement[private] = rent[private] * np.float32(12.0 * p.landlord_income_multiple)
-        self.requirement[owned] = woz[owned]
-        self.buurt = buurt
-        zero_step = d.zero_step[rows]
-        self.has_zero_step = bool(zero_step.any())
-        self.zero_step_bonus = np.float32(p.beta_zero_step) * zero_step  # for heads 65+
-        types = ctx.present_types if self.allocation else home_types
-        self.base = _type_utility(p, ctx, types, segment, rent, buurt, d.single_family[rows],
-                                  self.allocation)
+        rule[k], requirement[k] = NO_RULE, np.float32(0.0)
+        if private:
+            rule[k], requirement[k] = LANDLORD_INCOME_TEST, rent[k] * landlord_multiple
+        elif owned:
+            rule[k], requirement[k] = MORTGAGE, woz
+        elif seg == CORP_MIDDLE:
+            rule[k] = MIDDLE_RENT_BAND
+        zero_step_bonus[k] = beta_zero_step * np.float32(d_zero_step[row])  # for heads 65+
+        any_zero_step |= d_zero_step[row]
+    return any_zero_step
 
 
 N_TYPES = 5 * 2 * 2  # income class x (children at home) x (3+ persons)
@@ -267,8 +295,10 @@ TYPE_AFTOPPING = np.where(np.arange(N_TYPES) % 2 == 1, rules.AFTOPPING_HIGH,
 TYPE_LIVEABILITY_WEIGHT = np.where(TYPE_CLASS >= IncomeClass.MIDDLE, 1.0, 0.5).astype(np.float32)
 TYPE_STATUS_WEIGHT = np.clip((TYPE_CLASS - 1) / 3.0, 0.0, 1.0).astype(np.float32)
 FIT32 = FIT.astype(np.float32)
-CORP_SOCIAL, LOW_PT, LOW_DAEB = int(S.CORP_SOCIAL), int(IncomeClass.LOW_PT), int(
-    IncomeClass.LOW_DAEB)  # (plain ints for the compiled loops)
+# Plain ints for the compiled loops.
+CORP_SOCIAL, CORP_MIDDLE, PRIVATE_CHEAP, PRIVATE_FREE, OWN_1 = (
+    int(S.CORP_SOCIAL), int(S.CORP_MIDDLE), int(S.PRIVATE_CHEAP), int(S.PRIVATE_FREE), int(S.OWN_1))
+LOW_PT, LOW_DAEB = int(IncomeClass.LOW_PT), int(IncomeClass.LOW_DAEB)
 
 
 def choose(model, ctx: "_Context", idx: np.ndarray, offer: _Offer, j: np.ndarray,
