@@ -332,19 +332,22 @@ def _pair_utilities(base, per_home, yearly_cost, crowding, buurt, has_zero_step,
     result is the same to the bit on every run."""
     quarter, zero, minus_inf = np.float32(0.25), np.float32(0.0), np.float32(-np.inf)
     for r in range(idx.size):
-        i = idx[r]
+        i = idx[r]  # the chooser's attributes, read once:
         base_row = 0 if per_home else type_row[i]
+        own_income, home_row, persons = income[i], distance_row[i], size[i]
+        values_zero_step = has_zero_step and senior[i]  # only seniors value zero-step
+        best_c, best_u = 0, minus_inf
         for c in range(j.shape[1]):
             d = j[r, c]
             u = base[base_row, d]
             # Cost: beta_cost x the share of income above 25% spent on housing.
-            cost = yearly_cost[d] / income[i] - quarter
+            cost = yearly_cost[d] / own_income - quarter
             if cost < zero:
                 cost = zero
             u -= cost * beta_cost
-            u -= crowding[size[i], d]
-            u -= distance_cost[distance_row[i], buurt[d]]
-            if has_zero_step and senior[i]:  # only seniors value a zero-step dwelling
+            u -= crowding[persons, d]
+            u -= distance_cost[home_row, buurt[d]]
+            if values_zero_step:
                 u += zero_step_bonus[d]
             # The lending and letting rules that test the chooser's own income.
             if test_rules and requirement[d] > limits[i, rule[d]]:
@@ -352,8 +355,9 @@ def _pair_utilities(base, per_home, yearly_cost, crowding, buurt, has_zero_step,
             u += bonus
             u += noise[r, c]
             util[r, c] = u
-            if c == 0 or u > util[r, best[r]]:
-                best[r] = c
+            if c == 0 or u > best_u:
+                best_c, best_u = c, u
+        best[r] = best_c
 
 
 def _vacancies(model) -> np.ndarray:
