@@ -27,10 +27,11 @@ import tempfile
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from model.city import DEFAULT_DATA_DIR, City, load_city
@@ -45,7 +46,9 @@ class OutputError(ValueError):
     """A results folder that cannot be written or read."""
 
 
+@cache
 def model_version() -> str:
+    """The installed package's version (read once per process: the metadata lookup is slow)."""
     try:
         return version("sorteermachine")
     except PackageNotFoundError:
@@ -168,9 +171,43 @@ def as_stored(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with its floats at the precision a results folder stores (FLOAT_FORMAT),
     so that what is drawn from a live run and from its saved folder is the same to the
     last digit (a report rounds 227,710.5 and 227,710.49999 differently)."""
-    for col in frame.columns[frame.dtypes == "float64"]:
-        frame[col] = [float(FLOAT_FORMAT % v) for v in frame[col].tolist()]
+    columns = frame.columns[frame.dtypes == "float64"]
+    stored = stored_floats(frame[columns].to_numpy())  # all at once: many short columns
+    for i, col in enumerate(columns):
+        frame[col] = stored[:, i]
     return frame
+
+
+STORED_DIGITS = 8  # the significant digits of FLOAT_FORMAT
+_POWERS_OF_TEN = 10.0 ** np.arange(23)  # every one exact in float64
+
+
+def stored_floats(values: np.ndarray) -> np.ndarray:
+    """`float(FLOAT_FORMAT % v)` for each value, to the bit, without formatting each one.
+
+    Each value is scaled by an exact power of ten so its 8 significant digits lie before the
+    point, rounded to an integer m, and m is scaled back: IEEE multiplication and division
+    of exact numbers round correctly, as parsing the text does. The scaled value carries at
+    most half an ulp of error, so the rounding is only in doubt near a half; those values
+    (and zeros, non-finite and extreme ones) go through the text as before.
+    """
+    v = np.asarray(values, dtype=np.float64)
+    fast = np.isfinite(v) & (v != 0)
+    a = np.where(fast, np.abs(v), 1.0)
+    exponent = np.floor(np.log10(a)).astype(np.int64)
+    shift = STORED_DIGITS - 1 - exponent  # scale by 10**shift
+    fast &= np.abs(shift) < _POWERS_OF_TEN.size
+    shift = np.where(fast, shift, 0)
+    power = _POWERS_OF_TEN[np.abs(shift)]
+    up = shift >= 0
+    scaled = np.where(up, a * power, a / power)
+    m = np.rint(scaled)
+    fast &= ((scaled >= 10.0 ** (STORED_DIGITS - 1)) & (scaled < 10.0 ** STORED_DIGITS)
+             & (np.abs(scaled - np.floor(scaled) - 0.5) > 1e-6))
+    out = np.where(fast, np.copysign(np.where(up, m / power, m * power), v), v)
+    slow = ~fast & (v != 0)  # zeros keep their sign bit, as the text does
+    out[slow] = [float(FLOAT_FORMAT % x) for x in v[slow].tolist()]
+    return out
 
 
 def _data_path(data_dir: Path) -> str | None:
@@ -181,8 +218,16 @@ def _data_path(data_dir: Path) -> str | None:
 
 
 def _checksums(data_dir: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()[:16]
-            for p in sorted(Path(data_dir).iterdir()) if p.is_file()}
+    files = sorted(p for p in Path(data_dir).iterdir() if p.is_file())
+    return dict(_file_checksums(tuple((p, p.stat().st_mtime_ns, p.stat().st_size)
+                                      for p in files)))
+
+
+@cache
+def _file_checksums(files: tuple) -> tuple:
+    """(name, checksum) per (path, mtime, size): a batch's runs share one data folder, read
+    once per process; a changed file has another mtime or size and is read again."""
+    return tuple((p.name, hashlib.sha256(p.read_bytes()).hexdigest()[:16]) for p, _, _ in files)
 
 
 def scenario_toml(name: str, params: Params) -> str:

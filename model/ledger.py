@@ -51,14 +51,21 @@ OUTSIDE = -1  # buurt/wijk/segment code for "outside the city" or "no dwelling"
 
 FIELDS = ("year", "event", "reason", "household", "income_class", "size", "vulnerable",
           "from_buurt", "to_buurt", "from_wijk", "to_wijk", "from_segment", "to_segment")
+PLACES = ("buurt", "wijk", "segment")  # where a household moved from or to
+DTYPES = {"year": np.int16, "event": np.int8, "reason": np.int8, "household": np.int64,
+          "income_class": np.int8, "size": np.int8, "vulnerable": np.bool_,
+          **{f"{side}_{place}": np.int16 for side in ("from", "to") for place in PLACES}}
 
 
 class Ledger:
-    """An append-only log of household events, stored as batches of arrays."""
+    """An append-only log of household events: one growing array per field, filled a batch
+    at a time (a phase records some 15 batches a year; writing them in place costs less than
+    keeping each batch and joining them when read)."""
 
-    def __init__(self):
-        self._batches: list[dict[str, np.ndarray]] = []
-        self._by_year: dict[int, list[dict[str, np.ndarray]]] = {}
+    def __init__(self, capacity: int = 4096):
+        self._columns = {f: np.empty(capacity, dtype=DTYPES[f]) for f in FIELDS}
+        self._n = 0
+        self._spans: dict[int, list[list[int]]] = {}  # year -> [start, stop) of its entries
 
     def record(self, model, event: str, reason, rows: np.ndarray,
                from_dwelling: np.ndarray | None = None,
@@ -73,47 +80,55 @@ class Ledger:
         n = rows.size
         if n == 0:
             return
-        h, d = model.households, model.dwellings
-
-        def places(dwelling):
-            """Buurt, wijk and segment of each dwelling, OUTSIDE where there is none."""
+        start, stop = self._n, self._n + n
+        if stop > self._columns["year"].size:
+            self._grow(stop)
+        c, h, d = self._columns, model.households, model.dwellings
+        c["year"][start:stop] = model.year
+        c["event"][start:stop] = EVENT[event]
+        c["reason"][start:stop] = REASON[reason] if isinstance(reason, str) else reason
+        c["household"][start:stop] = h.uid[rows]
+        c["income_class"][start:stop] = h.cls[rows]
+        c["size"][start:stop] = h.size[rows]
+        c["vulnerable"][start:stop] = h.vulnerable[rows]
+        for side, dwelling in (("from", from_dwelling), ("to", to_dwelling)):
+            # Buurt, wijk and segment of each dwelling, OUTSIDE where there is none.
             if dwelling is None:
-                out = np.full(n, OUTSIDE, dtype=np.int16)
-                return out, out, out
+                for place in PLACES:
+                    c[f"{side}_{place}"][start:stop] = OUTSIDE
+                continue
             dwelling = np.asarray(dwelling, dtype=np.int64)
+            if dwelling.min() >= 0:
+                for place in PLACES:
+                    c[f"{side}_{place}"][start:stop] = getattr(d, place)[dwelling]
+                continue
             known = dwelling >= 0
             safe = np.where(known, dwelling, 0)
-            return tuple(np.where(known, getattr(d, c)[safe], OUTSIDE).astype(np.int16)
-                         for c in ("buurt", "wijk", "segment"))
+            for place in PLACES:
+                c[f"{side}_{place}"][start:stop] = np.where(known, getattr(d, place)[safe],
+                                                             OUTSIDE)
+        self._n = stop
+        spans = self._spans.setdefault(int(model.year), [])
+        if spans and spans[-1][1] == start:
+            spans[-1][1] = stop
+        else:
+            spans.append([start, stop])
 
-        from_b, from_w, from_s = places(from_dwelling)
-        to_b, to_w, to_s = places(to_dwelling)
-        codes = (np.full(n, REASON[reason], dtype=np.int8) if isinstance(reason, str)
-                 else np.asarray(reason, dtype=np.int8))
-        batch = {
-            "year": np.full(n, model.year, dtype=np.int16),
-            "event": np.full(n, EVENT[event], dtype=np.int8),
-            "reason": codes,
-            "household": h.uid[rows].copy(),
-            "income_class": h.cls[rows].copy(),
-            "size": h.size[rows].copy(),
-            "vulnerable": h.vulnerable[rows].copy(),
-            "from_buurt": from_b,
-            "to_buurt": to_b,
-            "from_wijk": from_w,
-            "to_wijk": to_w,
-            "from_segment": from_s,
-            "to_segment": to_s,
-        }
-        self._batches.append(batch)
-        self._by_year.setdefault(int(model.year), []).append(batch)
+    def _grow(self, needed: int) -> None:
+        capacity = self._columns["year"].size
+        while capacity < needed:
+            capacity *= 2
+        for f, old in self._columns.items():
+            self._columns[f] = np.empty(capacity, dtype=old.dtype)
+            self._columns[f][: self._n] = old[: self._n]
 
     def arrays(self, year: int | None = None) -> dict[str, np.ndarray]:
-        """All entries (or one year's) as a dict of concatenated arrays."""
-        batches = self._batches if year is None else self._by_year.get(int(year), [])
-        if not batches:
+        """All entries (or one year's) as a dict of arrays (copies)."""
+        spans = [[0, self._n]] if year is None else self._spans.get(int(year), [])
+        if not spans or self._n == 0:
             return {f: np.empty(0, dtype=np.int64) for f in FIELDS}
-        return {f: np.concatenate([b[f] for b in batches]) for f in FIELDS}
+        return {f: np.concatenate([col[a:b] for a, b in spans]) for f, col in
+                self._columns.items()}
 
     def frame(self, city=None) -> pd.DataFrame:
         """The ledger as a readable table (codes replaced by names; buurt codes if `city`)."""
@@ -133,4 +148,4 @@ class Ledger:
         return df
 
     def __len__(self) -> int:
-        return sum(b["year"].size for b in self._batches)
+        return self._n

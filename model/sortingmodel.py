@@ -259,11 +259,11 @@ class SortingModel(mesa.Model):
 
     def wijk_frame(self) -> pd.DataFrame:
         """One row per wijk per year: wijken.csv."""
-        return pd.concat([pd.DataFrame(r) for r in self.wijk_rows], ignore_index=True)
+        return _stacked(self.wijk_rows)
 
     def buurt_frame(self) -> pd.DataFrame:
         """One row per buurt per year: buurten.csv."""
-        return pd.concat([pd.DataFrame(r) for r in self.buurt_rows], ignore_index=True)
+        return _stacked(self.buurt_rows)
 
     def household_agent(self, uid: int) -> Household:
         """The Mesa agent of the household with this unique_id."""
@@ -272,6 +272,13 @@ class SortingModel(mesa.Model):
         if row.size == 0:
             raise KeyError(f"no living household with unique_id {uid}")
         return self._handles[row[0]]
+
+
+def _stacked(rows: list[dict[str, np.ndarray]]) -> pd.DataFrame:
+    """The years' per-area rows (dicts of arrays) as one table: each column joined once,
+    rather than a frame per year and a concat (the same table, a fraction of the time)."""
+    return pd.DataFrame({column: np.concatenate([r[column] for r in rows])
+                         for column in rows[0]})
 
 
 def _city_value(model: SortingModel, column: str):

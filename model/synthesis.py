@@ -12,12 +12,16 @@ Everything random draws from the model's generator, so a seed fixes the whole st
 the counts that calibration targets rest on (dwellings, tenure) do not depend on the seed.
 """
 
+from dataclasses import dataclass
+from functools import lru_cache
+
 import numpy as np
 
 from model import rules
 from model.categories import SEGMENT_OWNER, SEGMENTS, HouseholdType, IncomeClass, Origin, Owner
 from model.categories import Segment as S
 from model.city import City
+from model.jit import jit
 from model.params import Params
 from model.state import Dwellings, Households
 
@@ -63,25 +67,70 @@ def largest_remainder(weights: np.ndarray, total: int) -> np.ndarray:
     return counts
 
 
+@lru_cache(maxsize=64)
+def buurt_columns(city: City, *names: str) -> np.ndarray:
+    """`city.buurten[names]` as a read-only float array (1-D for one name), converted once
+    per city: a batch builds hundreds of start states from the same data, and reading
+    pandas columns costs more than the arithmetic done with them."""
+    table = np.array(city.buurten[list(names)].to_numpy(float))
+    table = table[:, 0].copy() if len(names) == 1 else table
+    table.flags.writeable = False
+    return table
+
+
 def _top_k_per_group(group: np.ndarray, weight: np.ndarray, k: np.ndarray,
                      rng: np.random.Generator) -> np.ndarray:
     """Mask choosing k[g] items of each group g at random with probability ~ weight
     (without replacement: the Gumbel top-k trick, vectorised over all groups)."""
     key = np.log(np.maximum(weight, 1e-12)) + rng.gumbel(size=group.size)
-    order = np.lexsort((-key, group))
+    order = _by_group_then_key_descending(group, key)
     sorted_group = group[order]
-    starts = np.searchsorted(sorted_group, sorted_group, side="left")
+    sizes = np.bincount(sorted_group)
+    starts = (np.cumsum(sizes) - sizes)[sorted_group]  # where each item's group begins
     rank = np.arange(group.size) - starts
     chosen = np.zeros(group.size, dtype=bool)
     chosen[order] = rank < k[sorted_group]
     return chosen
 
 
+def _by_group_then_key_descending(group: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """`np.lexsort((-key, group))`, faster: sort by key (unstable, but keys drawn from a
+    continuous distribution do not tie; if two do, the stable lexsort decides), then a
+    stable sort by group as small integers (radix)."""
+    by_key = np.argsort(-key)
+    ranked = key[by_key]
+    if (ranked[1:] == ranked[:-1]).any() or np.isnan(ranked[-1:]).any():
+        return np.lexsort((-key, group))
+    if group.size and 0 <= group.min() and group.max() < 2**15:
+        group = group.astype(np.int16)
+    return by_key[np.argsort(group[by_key], kind="stable")]
+
+
 def _sample_rows(probs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """One categorical draw per row of a probability matrix (inverse CDF, vectorised)."""
-    cdf = np.cumsum(probs, axis=1)
-    u = rng.random(len(probs))[:, None] * cdf[:, -1:]
-    return np.minimum((u > cdf).sum(axis=1), probs.shape[1] - 1)
+    """One categorical draw per row of a probability matrix (inverse CDF)."""
+    return _inverse_cdf(np.ascontiguousarray(probs, dtype=np.float64), rng.random(len(probs)))
+
+
+@jit
+def _inverse_cdf(probs, r):
+    """Per row i: the number of cumulative sums of probs[i] below r[i] x the row's total
+    (at most the last column). The sums are added left to right, as np.cumsum does."""
+    n, k = probs.shape
+    out = np.empty(n, dtype=np.int64)
+    cdf = np.empty(k)
+    for i in range(n):
+        total = probs[i, 0]
+        cdf[0] = total
+        for j in range(1, k):
+            total = total + probs[i, j]
+            cdf[j] = total
+        u = r[i] * total
+        below = 0
+        for j in range(k):
+            if u > cdf[j]:
+                below += 1
+        out[i] = min(below, k - 1)
+    return out
 
 
 def scaled_counts(city: City, scale: float) -> tuple[np.ndarray, np.ndarray]:
@@ -123,31 +172,61 @@ def owner_counts(city: City, dwellings: np.ndarray) -> np.ndarray:
     return np.stack([largest_remainder(table[r], int(dwellings[r])) for r in range(len(b))])
 
 
+@dataclass(frozen=True)
+class StockLayout:
+    """The part of the start state that neither the seed nor a parameter other than the
+    scale changes: how many dwellings and households each buurt gets, how its dwellings
+    split over owners, each dwelling's buurt and owner. Made once per city and scale in a
+    process (`stock_layout`) and shared by the runs, so its arrays are read-only."""
+
+    dwellings: np.ndarray  # per buurt
+    households: np.ndarray  # per buurt
+    buurt: np.ndarray  # per dwelling
+    owner: np.ndarray  # per dwelling
+    single_family: np.ndarray  # single-family houses per buurt
+
+    @property
+    def n(self) -> int:
+        return self.buurt.size
+
+
+@lru_cache(maxsize=8)
+def stock_layout(city: City, scale: float) -> StockLayout:
+    """The city's StockLayout at `scale` (cached: the same for every seed)."""
+    dwellings, households = scaled_counts(city, scale)
+    per_owner = owner_counts(city, dwellings).ravel()
+    n_buurten = city.n_buurten
+    arrays = (np.array(dwellings), np.array(households),
+              np.repeat(np.repeat(np.arange(n_buurten), 3), per_owner),
+              np.repeat(np.tile(np.arange(3), n_buurten), per_owner),
+              np.rint(dwellings * buurt_columns(city, "pct_single_family") / 100).astype(int))
+    for a in arrays:
+        a.flags.writeable = False
+    return StockLayout(*arrays)
+
+
 def build_dwellings(city: City, params: Params, rng: np.random.Generator,
-                    dwellings_per_buurt: np.ndarray) -> Dwellings:
+                    layout: StockLayout) -> Dwellings:
     """One row per dwelling with owner, segment, rent or WOZ, type and rooms."""
-    b = city.buurten
-    per_owner = owner_counts(city, dwellings_per_buurt)
-    n = int(per_owner.sum())
+    n = layout.n
+    dwellings_per_buurt, buurt, owner = layout.dwellings, layout.buurt, layout.owner
     d = Dwellings(capacity=int(n * 1.3))
     rows = d.allocate(n)
-    buurt = np.repeat(np.repeat(np.arange(len(b)), 3), per_owner.ravel())
-    owner = np.repeat(np.tile(np.arange(3), len(b)), per_owner.ravel())
     d.buurt[rows] = buurt
-    d.wijk[rows] = b["wijk_index"].to_numpy()[buurt]
+    d.wijk[rows] = city.buurt_wijk[buurt]
     d.owner[rows] = owner
 
     # Single-family houses: the buurt's share, likelier among owner-occupied homes.
     sf_weight = np.array([0.6, 0.5, 2.0])[owner]
-    k_sf = np.rint(dwellings_per_buurt * b["pct_single_family"].to_numpy(float) / 100).astype(int)
-    d.single_family[rows] = _top_k_per_group(buurt, sf_weight, k_sf, rng)
+    d.single_family[rows] = _top_k_per_group(buurt, sf_weight, layout.single_family, rng)
     sf = d.single_family[rows]
     rooms_sf = rng.choice([3, 4, 5], size=n, p=[0.15, 0.50, 0.35])
     rooms_mf = rng.choice([1, 2, 3, 4], size=n, p=[0.10, 0.40, 0.40, 0.10])
     d.rooms[rows] = np.where(sf, rooms_sf, rooms_mf)
 
     # Values: WOZ around the buurt mean, indexed to 2024; owner-occupied homes above it.
-    woz_mean = b["woz_2019_keur"].to_numpy(float)[buurt] * 1000 * params.woz_index_2019_2024
+    woz_keur = buurt_columns(city, "woz_2019_keur")
+    woz_mean = woz_keur[buurt] * 1000 * params.woz_index_2019_2024
     premium = np.where(owner == Owner.OWNER_OCCUPIER, params.owner_woz_premium, 1.0)
     sigma = params.owner_woz_sigma
     d.woz[rows] = woz_mean * premium * np.exp(sigma * rng.standard_normal(n) - sigma**2 / 2)
@@ -155,8 +234,8 @@ def build_dwellings(city: City, params: Params, rng: np.random.Generator,
     # Rents: corporation rents near the sector median; private rents follow the buurt's WOZ.
     corp_rent = params.corp_rent_median * np.exp(params.corp_rent_sigma * rng.standard_normal(n))
     corp_rent = np.clip(corp_rent * np.where(sf, 1.08, 1.0), 380.0, rules.LIBERALISATION_LIMIT)
-    city_woz = np.average(b["woz_2019_keur"].to_numpy(float), weights=dwellings_per_buurt)
-    rel_woz = (b["woz_2019_keur"].to_numpy(float)[buurt] / city_woz) ** 0.5
+    city_woz = np.average(woz_keur, weights=dwellings_per_buurt)
+    rel_woz = (woz_keur[buurt] / city_woz) ** 0.5
     private_rent = params.private_rent_median * rel_woz * np.exp(
         params.private_rent_sigma * rng.standard_normal(n))
     private_rent = np.clip(private_rent, 380.0, 2_000.0)
@@ -188,15 +267,15 @@ def class_probabilities(city: City, params: Params, occupied: np.ndarray) -> np.
 
     `occupied` is the (buurt x segment) count of occupied dwellings.
     """
-    b = city.buurten
     prior = np.array([getattr(params, f"prior_classes_{s}") for s in SEGMENTS])  # seg x class
     k = params.income_indicator_strength
-    mean = np.average(b[["pct_low_income", "pct_low40", "pct_top20"]].to_numpy(float),
-                      axis=0, weights=occupied.sum(axis=1))
-    low_income = (b["pct_low_income"].to_numpy(float) / mean[0]) ** k
-    low40 = (b["pct_low40"].to_numpy(float) / mean[1]) ** k
-    top20 = (b["pct_top20"].to_numpy(float) / mean[2]) ** k
-    tilt = np.stack([low_income, low40, np.ones(len(b)), top20, top20], axis=1)  # buurt x class
+    indicators = buurt_columns(city, "pct_low_income", "pct_low40", "pct_top20")
+    mean = np.average(indicators, axis=0, weights=occupied.sum(axis=1))
+    low_income = (indicators[:, 0] / mean[0]) ** k
+    low40 = (indicators[:, 1] / mean[1]) ** k
+    top20 = (indicators[:, 2] / mean[2]) ** k
+    tilt = np.stack([low_income, low40, np.ones(city.n_buurten), top20, top20],
+                    axis=1)  # buurt x class
     table = occupied[:, :, None] * prior[None, :, :] * tilt[:, None, :] + 1e-9
     target = occupied.sum() * np.asarray(params.start_class_shares)
     for _ in range(60):
@@ -211,10 +290,9 @@ def _household_types(city: City, buurt: np.ndarray, cls: np.ndarray, single_fami
     dwelling type, then fitted so each buurt's expected mix equals its CBS counts.
 
     The fit runs on cells (buurt x class x house type), which share their probabilities."""
-    b = city.buurten
-    counts = b[["hh_single", "hh_no_children", "hh_with_children"]].to_numpy(float)
+    counts = buurt_columns(city, "hh_single", "hh_no_children", "hh_with_children")
     share = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
-    n_buurt = len(b)
+    n_buurt = city.n_buurten
     cell = (buurt * 5 + cls) * 2 + single_family
     cell_count = np.bincount(cell, minlength=n_buurt * 10).reshape(n_buurt, 5, 2)
     house_tilt = np.array([[1.2, 1.0, 0.6], [0.8, 1.0, 1.5]])  # flat, single-family house
@@ -234,8 +312,7 @@ def _household_types(city: City, buurt: np.ndarray, cls: np.ndarray, single_fami
 def _ages(city: City, buurt: np.ndarray, htype: np.ndarray, cls: np.ndarray,
           rng: np.random.Generator) -> np.ndarray:
     """Age of each head: the buurt's adult age structure, tilted by type and class."""
-    b = city.buurten
-    groups = b[["age_15_25", "age_25_45", "age_45_65", "age_65_plus"]].to_numpy(float)
+    groups = buurt_columns(city, "age_15_25", "age_25_45", "age_45_65", "age_65_plus")
     bands = np.stack([groups[:, 0] * 0.7, groups[:, 1] / 2, groups[:, 1] / 2, groups[:, 2] / 2,
                       groups[:, 2] / 2, groups[:, 3] * 0.55, groups[:, 3] * 0.45], axis=1)
     probs = bands[buurt] * AGE_TILT_BY_TYPE[htype] * AGE_TILT_BY_CLASS[cls] + 1e-9
@@ -267,12 +344,12 @@ def _vulnerable(city: City, params: Params, buurt: np.ndarray, cls: np.ndarray,
                 rng: np.random.Generator) -> np.ndarray:
     """Flag the buurt's expected number of priority-group households among its lowest class,
     likelier in social and cheap private rent."""
-    b = city.buurten
-    expected = scale * (params.vulnerable_per_bijstand * b["bijstand_persons"].to_numpy(float)
-                        + params.vulnerable_per_youth_care * b["youth_care"].to_numpy(float)
-                        + params.vulnerable_per_wmo * b["wmo_clients"].to_numpy(float))
+    expected = scale * (
+        params.vulnerable_per_bijstand * buurt_columns(city, "bijstand_persons")
+        + params.vulnerable_per_youth_care * buurt_columns(city, "youth_care")
+        + params.vulnerable_per_wmo * buurt_columns(city, "wmo_clients"))
     low = cls == IncomeClass.LOW_PT
-    cap = 0.8 * np.bincount(buurt[low], minlength=len(b))
+    cap = 0.8 * np.bincount(buurt[low], minlength=city.n_buurten)
     k = np.rint(np.minimum(expected, cap)).astype(int)
     weight = np.where(np.isin(segment, (S.CORP_SOCIAL, S.PRIVATE_CHEAP)), 2.0, 1.0)
     weight *= np.where(htype == HouseholdType.NO_CHILDREN, 0.5, 1.0)
@@ -292,8 +369,8 @@ def build_households(city: City, params: Params, rng: np.random.Generator, d: Dw
                               vacant_k, rng)
     occ = drows[~vacant]
     ob, oseg = d.buurt[occ].astype(np.int64), d.segment[occ].astype(np.int64)
-    occupied = np.zeros((city.n_buurten, len(SEGMENTS)))
-    np.add.at(occupied, (ob, oseg), 1)
+    occupied = np.bincount(ob * len(SEGMENTS) + oseg, minlength=city.n_buurten * len(SEGMENTS)
+                           ).reshape(city.n_buurten, len(SEGMENTS)).astype(np.float64)
     probs = class_probabilities(city, params, occupied)
     cls = _sample_rows(probs[ob, oseg], rng).astype(np.int8)
 
@@ -347,8 +424,8 @@ def withhold_structural_vacancy(city: City, params: Params, rng: np.random.Gener
 def build_start_state(city: City, params: Params, rng: np.random.Generator
                       ) -> tuple[Dwellings, Households]:
     """The whole 2024 start state for `city` at `params.scale`."""
-    dwellings_per_buurt, households_per_buurt = scaled_counts(city, params.scale)
-    d = build_dwellings(city, params, rng, dwellings_per_buurt)
-    h = build_households(city, params, rng, d, households_per_buurt, params.scale)
+    layout = stock_layout(city, params.scale)
+    d = build_dwellings(city, params, rng, layout)
+    h = build_households(city, params, rng, d, layout.households, params.scale)
     withhold_structural_vacancy(city, params, rng, d)
     return d, h
