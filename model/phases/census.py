@@ -9,8 +9,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.categories import INCOME_CLASSES, SEGMENTS
-from model.fit import fits
+from model import rules
+from model.categories import INCOME_CLASSES, SEGMENTS, IncomeClass
+from model.fit import FIT_FLAT
+from model.jit import jit
 
 N_CLASSES = len(INCOME_CLASSES)
 N_SEGMENTS = len(SEGMENTS)
@@ -40,37 +42,64 @@ class Census:
 
 
 def take(model) -> Census:
-    """Count households and dwellings per buurt (each column gathered once, by `np.take`:
-    this runs over every household and dwelling each year)."""
+    """Count households and dwellings per buurt: one compiled pass over each table (this
+    runs over every household and dwelling each year)."""
     h, d = model.households, model.dwellings
     n_b = model.city.n_buurten
-    rows = h.rows()
-    dw = np.take(h.dwelling, rows)
-    buurt = np.take(d.buurt, dw).astype(np.intp)
-    cls = np.take(h.cls, rows).astype(np.intp)
-    cell = buurt * N_CLASSES + cls
-    size = np.take(h.size, rows)
-    fit = fits(cls, size, np.take(d.segment, dw), np.take(d.rent, dw))
-    drows = d.rows()
-    dbuurt = np.take(d.buurt, drows).astype(np.intp)
-    dcell = dbuurt * N_SEGMENTS + np.take(d.segment, drows)
-    vacant = np.take(d.occupant, drows) < 0
-    woz = np.take(d.woz, drows)
-    return Census(
-        households=np.bincount(cell, minlength=n_b * N_CLASSES).reshape(n_b, N_CLASSES),
-        persons=np.bincount(buurt, weights=size, minlength=n_b),
-        vulnerable=np.bincount(buurt, weights=np.take(h.vulnerable, rows), minlength=n_b),
-        recent_movers=np.bincount(buurt, weights=np.take(h.moved, rows) >= model.year - 1,
-                                  minlength=n_b),
-        fitting=np.bincount(cell, weights=fit, minlength=n_b * N_CLASSES).reshape(
-            n_b, N_CLASSES),
-        dwellings=np.bincount(dcell, minlength=n_b * N_SEGMENTS).reshape(n_b, N_SEGMENTS),
-        vacant=np.bincount(dcell, weights=vacant, minlength=n_b * N_SEGMENTS).reshape(
-            n_b, N_SEGMENTS),
-        woz_total=np.bincount(dbuurt, weights=woz, minlength=n_b),
-        woz_total_existing=np.bincount(dbuurt, weights=woz * (np.take(d.built, drows) == 0),
-                                       minlength=n_b),
-    )
+    households, persons, vulnerable, recent_movers, fitting = _count_households(
+        h.n_rows, h.alive, h.dwelling, h.cls, h.size, h.vulnerable, h.moved, model.year - 1,
+        d.buurt, d.segment, d.rent, n_b)
+    dwellings, vacant, woz_total, woz_total_existing = _count_dwellings(
+        d.n_rows, d.alive, d.buurt, d.segment, d.occupant, d.woz, d.built, n_b)
+    return Census(households=households, persons=persons, vulnerable=vulnerable,
+                  recent_movers=recent_movers, fitting=fitting, dwellings=dwellings,
+                  vacant=vacant, woz_total=woz_total, woz_total_existing=woz_total_existing)
+
+
+@jit
+def _count_households(n, alive, dwelling, cls, size, vulnerable, moved, recent_since, buurt,
+                      segment, rent, n_b):
+    """The household tables of the census, in row order. After the market every living
+    household has a dwelling; one without would not be counted. Whether the dwelling fits
+    follows `model.fit.fits`."""
+    households = np.zeros((n_b, N_CLASSES), np.int64)
+    persons = np.zeros(n_b)
+    vulnerable_n = np.zeros(n_b)
+    recent = np.zeros(n_b)
+    fitting = np.zeros((n_b, N_CLASSES))
+    for r in range(n):
+        dw = dwelling[r]
+        if not alive[r] or dw < 0:
+            continue
+        b, c = buurt[dw], cls[r]
+        households[b, c] += 1
+        persons[b] += size[r]
+        vulnerable_n[b] += vulnerable[r]  # adding 0 or 1: no branch on the data
+        recent[b] += moved[r] >= recent_since
+        # passend toewijzen: the lowest class fits only up to the aftoppingsgrens
+        limit = rules.AFTOPPING_HIGH if size[r] >= 3 else rules.AFTOPPING_LOW
+        squeezed = (c == IncomeClass.LOW_PT) & (rent[dw] > limit)
+        fitting[b, c] += FIT_FLAT[c * N_SEGMENTS + segment[dw]] & (not squeezed)
+    return households, persons, vulnerable_n, recent, fitting
+
+
+@jit
+def _count_dwellings(n, alive, buurt, segment, occupant, woz, built, n_b):
+    """The dwelling tables of the census, in row order (so the WOZ sums add up in the same
+    order every run)."""
+    dwellings = np.zeros((n_b, N_SEGMENTS), np.int64)
+    vacant = np.zeros((n_b, N_SEGMENTS))
+    woz_total = np.zeros(n_b)
+    woz_total_existing = np.zeros(n_b)
+    for r in range(n):
+        if not alive[r]:
+            continue
+        b, s = buurt[r], segment[r]
+        dwellings[b, s] += 1
+        vacant[b, s] += occupant[r] < 0
+        woz_total[b] += woz[r]
+        woz_total_existing[b] += woz[r] * (built[r] == 0)
+    return dwellings, vacant, woz_total, woz_total_existing
 
 
 def to_wijken(city, per_buurt: np.ndarray) -> np.ndarray:

@@ -14,6 +14,7 @@ import numpy as np
 
 from model import rules
 from model.categories import IncomeClass, Origin
+from model.jit import jit
 from model.ledger import REASON
 from model.phases.market import Choosers
 from model.stock import home_dwelling
@@ -31,11 +32,10 @@ def _some(rng, rows: np.ndarray, probability: float) -> np.ndarray:
     return rows[rng.random(rows.size, dtype=np.float32) < probability]
 
 
-def death_probability(age: np.ndarray, scale: float) -> np.ndarray:
-    """Yearly death probability by age: a Gompertz curve through Dutch life tables (made per
-    year of age first, then read per household)."""
-    by_age = np.minimum(GOMPERTZ * scale, 0.6)
-    return np.take(by_age, np.minimum(age, GOMPERTZ.size - 1))
+def death_probability_by_age(scale: float) -> np.ndarray:
+    """Yearly death probability for each age 0..120: a Gompertz curve through Dutch life
+    tables, times `mortality_scale` (at most 0.6)."""
+    return np.minimum(GOMPERTZ * scale, 0.6)
 
 
 GOMPERTZ = np.exp(-11.0 + 0.097 * np.arange(121))  # by age 0..120, before mortality_scale
@@ -51,30 +51,45 @@ def deaths_and_care(model) -> None:
     moves to a care home. A surviving partner carries on with a lower income."""
     h, p, rng = model.households, model.params, model.rng
     rows = h.rows()
-    q = death_probability(np.take(h.age, rows), p.mortality_scale)
-    adults = np.take(h.adults, rows)
-    deaths = (rng.random(rows.size) < q).astype(np.int8)
-    deaths += (adults == 2) & (rng.random(rows.size) < q)
-    ends = deaths >= adults
-    widowed = rows[(deaths > 0) & ~ends]
-    h.adults[widowed] -= 1
-    h.size[widowed] -= 1
-    h.income[widowed] *= SURVIVOR_INCOME
-    _end_households(model, rows[ends], "death")
+    first, second = rng.random(rows.size), rng.random(rows.size)  # one draw per adult
+    ends, alone_80 = _deaths(rows, h.age, h.adults, h.size, h.income, first, second,
+                             death_probability_by_age(p.mortality_scale))
+    _end_households(model, ends, "death")
+    _end_households(model, _some(rng, alone_80, p.to_care_rate_80plus), "care_home")
 
-    n = h.n_rows
-    alone_80 = h.alive[:n] & (h.size[:n] == 1) & (h.age[:n] >= 80)
-    care = _some(rng, np.flatnonzero(alone_80), p.to_care_rate_80plus)
-    _end_households(model, care, "care_home")
+
+@jit
+def _deaths(rows, age, adults, size, income, first, second, q_by_age):
+    """Deaths among the adults of `rows` (`first`/`second`: a uniform draw per household
+    for each adult), in one pass: a survivor's household shrinks and gets poorer. Returns
+    the rows that end and the surviving singles aged 80+ (who may move to a care home).
+    (Written without branches where the data would make them unpredictable: a row is
+    written to `alone_80` always, and kept by counting it.)"""
+    ends = np.empty(rows.size, np.int64)
+    alone_80 = np.empty(rows.size, np.int64)
+    n_ends = n_alone = 0
+    oldest = q_by_age.size - 1
+    for i in range(rows.size):
+        r = rows[i]
+        q = q_by_age[min(age[r], oldest)]
+        deaths = int(first[i] < q) + int((adults[r] == 2) & (second[i] < q))
+        if deaths > 0:
+            if deaths >= adults[r]:
+                ends[n_ends] = r
+                n_ends += 1
+                continue
+            adults[r] -= 1
+            size[r] -= 1
+            income[r] *= SURVIVOR_INCOME
+        alone_80[n_alone] = r
+        n_alone += int((size[r] == 1) & (age[r] >= 80))
+    return ends[:n_ends], alone_80[:n_alone]
 
 
 def ageing_and_income(model) -> None:
     """Everyone ages; incomes drift with age, take random shocks, job losses and retirement."""
     h, p, rng = model.households, model.params, model.rng
     rows = h.rows()
-    np.add(h.age, 1, out=h.age, where=h.alive)  # every living household, in place
-    np.add(h.years, 1, out=h.years, where=h.alive)
-    age = np.minimum(np.take(h.age, rows), 120)
     # Yearly factor by age: career drift, and the drop at retirement (67).
     by_age = np.ones(121)
     by_age[:35] = np.exp(p.income_drift_young)
@@ -85,12 +100,27 @@ def ageing_and_income(model) -> None:
     shock *= sd
     shock -= sd**2 / 2
     np.exp(shock, out=shock)
-    income = np.take(h.income, rows) * np.take(by_age, age)
-    income *= shock
-    lost = rng.random(rows.size, dtype=np.float32) < p.job_loss_rate
-    np.multiply(income, JOB_LOSS_INCOME, out=income, where=lost & (age < 67))
-    floor = np.where(np.take(h.size, rows) > 1, *INCOME_FLOOR[::-1])
-    h.income[rows] = np.maximum(income, floor, out=income)
+    lost = rng.random(rows.size, dtype=np.float32)  # job loss where below job_loss_rate
+    _age_and_earn(rows, h.age, h.years, h.income, h.size, by_age, shock, lost,
+                  np.float32(p.job_loss_rate))
+
+
+@jit
+def _age_and_earn(rows, age, years, income, size, by_age, shock, lost, job_loss_rate):
+    """A year older and the new income of each household in `rows`, in one pass: the age
+    factor, the shock, job loss (draw in `lost` below `job_loss_rate`, before 67) and the
+    social minimum, in this order."""
+    for i in range(rows.size):
+        r = rows[i]
+        age[r] += 1
+        years[r] += 1
+        a = min(age[r], by_age.size - 1)
+        new = income[r] * by_age[a]
+        new *= shock[i]
+        if lost[i] < job_loss_rate and a < 67:
+            new *= JOB_LOSS_INCOME
+        floor = INCOME_FLOOR[1] if size[r] > 1 else INCOME_FLOOR[0]
+        income[r] = floor if new < floor else new
 
 
 def births(model) -> None:
@@ -184,8 +214,27 @@ def run(model) -> None:
     births(model)
     formed = [separations(model), children_leaving_home(model)]
     partnering(model)
-    rows = h.rows()
-    cls = rules.income_class(np.take(h.income, rows), np.take(h.size, rows))
-    h.cls[rows] = cls
-    h.vulnerable[rows] &= cls == IncomeClass.LOW_PT  # recovered households leave it
+    _reclassify(h.n_rows, h.alive, h.income, h.size, h.cls, h.vulnerable)
     model.formed = Choosers.concat(*formed)
+
+
+@jit
+def _reclassify(n, alive, income, size, cls, vulnerable):
+    """Each living household's income class from its income and size (the comparisons of
+    `rules.income_class`); a household that left the lowest class is no longer vulnerable."""
+    for r in range(n):
+        if not alive[r]:
+            continue
+        multi = size[r] >= 2
+        c = 0
+        if income[r] > (rules.PASSEND_LIMIT_MULTI if multi else rules.PASSEND_LIMIT_SINGLE):
+            c += 1
+        if income[r] > (rules.DAEB_LIMIT_MULTI if multi else rules.DAEB_LIMIT_SINGLE):
+            c += 1
+        if income[r] > rules.MIDDLE_LIMIT:
+            c += 1
+        if income[r] > rules.AFFORDABLE_PURCHASE_INCOME:
+            c += 1
+        cls[r] = c
+        if c != IncomeClass.LOW_PT:
+            vulnerable[r] = False

@@ -15,8 +15,9 @@ household actually moves, stays or leaves the city is decided in the market.
 
 import numpy as np
 
-from model.categories import IncomeClass
-from model.fit import below
+from model.categories import SEGMENTS, IncomeClass
+from model.fit import BELOW_FLAT
+from model.jit import jit
 from model.ledger import REASON
 from model.phases.market import Choosers
 from model.synthesis import AGE_BANDS
@@ -25,49 +26,80 @@ from model.synthesis import AGE_BANDS
 AGE_BAND = np.clip(np.searchsorted(AGE_BANDS, np.arange(151), side="right") - 1, 0, 6)
 
 UNAFFORDABLE_SHARE = 0.40  # housing cost share of income above which a household is squeezed
+N_SEGMENTS = len(SEGMENTS)
+REASON_NEIGHBOURHOOD, REASON_LIFE_STAGE = REASON["neighbourhood"], REASON["life_stage"]
 
 
-def move_probabilities(model, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Probability of wanting to move and the reason code, per household row.
+def move_probabilities(model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The households with a dwelling, each one's probability of wanting to move and the
+    reason code.
 
     It runs over every household each year, so tables by age, tenure and buurt are made
-    first and read with one gather each (`np.take`), and the multipliers apply in place."""
+    first, and one compiled loop (`_probabilities`) reads them per household. The
+    probability is float32, as the tables are."""
     p, h, d = model.params, model.households, model.dwellings
-    dw = h.dwelling[rows]
-    cls = h.cls[rows]
-    hazard = np.asarray(p.move_hazard_by_age, dtype=np.float32)[AGE_BAND]
+    f32 = np.float32
+    hazard = np.asarray(p.move_hazard_by_age, dtype=f32)[AGE_BAND]
     tenure = np.array([1.0, p.move_multiplier_private_rent, p.move_multiplier_owner],
-                      dtype=np.float32)
-    prob = np.take(hazard, h.age[rows]) * np.take(tenure, d.owner[dw])
+                      dtype=f32)
+    # The neighbourhood factor grows with how far the buurt's liveability lies below the mean.
+    gap = np.maximum(-model.liveability, 0.0).astype(f32)  # per buurt
+    neighbourhood = f32(1.0) + f32(p.move_multiplier_liveability) * gap
+    multipliers = np.array([p.move_multiplier_crowded, p.move_multiplier_unaffordable,
+                            p.move_multiplier_misfit_up], dtype=f32)
+    return _probabilities(h.n_rows, h.alive, h.dwelling, h.age, h.cls, h.size, h.income,
+                          d.owner, d.buurt, d.rooms, d.cost, d.segment, hazard, tenure,
+                          neighbourhood, multipliers, BELOW_FLAT)
 
-    # Each reason multiplies the probability; the strongest one is recorded. The
-    # neighbourhood factor grows with how far the buurt's liveability lies below the mean.
-    gap = np.maximum(-model.liveability, 0.0).astype(np.float32)  # per buurt
-    neighbourhood = np.float32(1.0) + np.float32(p.move_multiplier_liveability) * gap
-    strongest = np.where(cls != IncomeClass.LOW_PT, np.take(neighbourhood, d.buurt[dw]),
-                         np.float32(1.0))
-    prob *= strongest
-    reason = np.where(strongest > 1.0, REASON["neighbourhood"], REASON["life_stage"]).astype(
-        np.int8)
-    for name, applies, multiplier in (
-        ("crowded", h.size[rows] > d.rooms[dw], p.move_multiplier_crowded),
-        ("unaffordable", d.cost[dw] > UNAFFORDABLE_SHARE * h.income[rows],
-         p.move_multiplier_unaffordable),
-        ("income_rise", below(cls, d.segment[dw]), p.move_multiplier_misfit_up),
-    ):
-        np.multiply(prob, multiplier, out=prob, where=applies)
-        stronger = applies & (multiplier > strongest)
-        np.putmask(reason, stronger, REASON[name])
-        np.putmask(strongest, stronger, multiplier)
-    return np.minimum(prob, 0.9), reason
+
+# Reasons that multiply the probability, in the order `_probabilities` tests them (the
+# order of `multipliers`); the first of equally strong ones is recorded.
+MULTIPLIED = np.array([REASON["crowded"], REASON["unaffordable"], REASON["income_rise"]],
+                      dtype=np.int8)
+
+
+@jit
+def _probabilities(n, alive, dwelling, age, cls, size, income, owner, buurt, rooms, cost,
+                   segment, hazard, tenure, neighbourhood, multipliers, below):
+    """For each living household with a dwelling (in row order): the base rate by age and
+    tenure, times the neighbourhood factor (not for the lowest class), times the multiplier
+    of each reason that applies (times 1 where it does not: the same float32 number); the
+    strongest factor gives the reason. Choices are made by selecting values, not by
+    branching, as the data make branches unpredictable."""
+    rows = np.empty(n, np.int64)
+    prob = np.empty(n, np.float32)
+    reason = np.empty(n, np.int8)
+    applies = np.empty(multipliers.size, np.bool_)
+    one, cap = np.float32(1.0), np.float32(0.9)
+    k = 0
+    for r in range(n):
+        dw = dwelling[r]
+        if not alive[r] or dw < 0:
+            continue
+        pr = hazard[age[r]] * tenure[owner[dw]]
+        strongest = neighbourhood[buurt[dw]] if cls[r] != IncomeClass.LOW_PT else one
+        pr *= strongest
+        why = REASON_NEIGHBOURHOOD if strongest > one else REASON_LIFE_STAGE
+        applies[0] = size[r] > rooms[dw]
+        applies[1] = cost[dw] > UNAFFORDABLE_SHARE * income[r]
+        applies[2] = below[cls[r] * N_SEGMENTS + segment[dw]]
+        for j in range(multipliers.size):
+            m = multipliers[j]
+            pr *= m if applies[j] else one
+            stronger = applies[j] & (m > strongest)
+            why = MULTIPLIED[j] if stronger else why
+            strongest = m if stronger else strongest
+        rows[k] = r
+        prob[k] = cap if pr > cap else pr  # np.minimum (a NaN would stay NaN)
+        reason[k] = why
+        k += 1
+    return rows[:k], prob[:k], reason[:k]
 
 
 def run(model) -> None:
     """Draw this year's voluntary movers into model.intent."""
     h = model.households
-    n = h.n_rows
-    rows = np.flatnonzero(h.alive[:n] & (h.dwelling[:n] >= 0))
-    prob, reason = move_probabilities(model, rows)
+    rows, prob, reason = move_probabilities(model)
     wants = model.rng.random(rows.size) < prob
     movers = rows[wants]
     model.intent = Choosers(

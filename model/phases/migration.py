@@ -26,6 +26,7 @@ import numpy as np
 
 from model import rules
 from model.categories import IncomeClass, Origin
+from model.jit import jit
 from model.ledger import REASON
 from model.params import ParameterError
 from model.phases.market import Choosers, clear
@@ -38,6 +39,7 @@ NEWCOMER_SIZE_PROBS = np.array([
     [0.30, 0.35, 0.15, 0.15, 0.05],
     [0.25, 0.38, 0.15, 0.16, 0.06],  # high
 ])
+NEWCOMER_SIZE_CUMULATIVE = np.cumsum(NEWCOMER_SIZE_PROBS, axis=1)
 NEWCOMER_AGE_RANGE = (19, 55)
 NEWCOMER_AGE_MODE = 28
 TOP_UP_PASSES = 6  # extra searches by newcomers after the main market, to reach the path
@@ -103,7 +105,7 @@ def draw_newcomers(model, n: int) -> np.ndarray:
     p, h, rng = model.params, model.households, model.rng
     rows = model.new_households(n)
     cls = rng.choice(5, size=n, p=np.asarray(p.inflow_class_shares))
-    size = 1 + (rng.random((n, 1)) > np.cumsum(NEWCOMER_SIZE_PROBS[cls], axis=1)).sum(axis=1)
+    size = 1 + (rng.random((n, 1)) > NEWCOMER_SIZE_CUMULATIVE[cls]).sum(axis=1)
     adults = np.where(size == 1, 1, np.where(rng.random(n) < 0.25, 1, 2))
     h.size[rows] = size
     h.adults[rows] = np.minimum(adults, size)
@@ -133,13 +135,27 @@ def leave_region(model) -> None:
     from model.phases.intentions import AGE_BAND
 
     h, rng = model.households, model.rng
-    rows = h.rows()
-    rows = rows[h.dwelling[rows] >= 0]
-    prob = model.params.leave_region_rate * LEAVE_REGION_BY_AGE[AGE_BAND[h.age[rows]]]
+    by_age = model.params.leave_region_rate * LEAVE_REGION_BY_AGE[AGE_BAND]
+    rows, prob = _housed(h.n_rows, h.alive, h.dwelling, h.age, by_age)
     leavers = rows[rng.random(rows.size) < prob]
     model.ledger.record(model, "leave", "leave_region", leavers, h.dwelling[leavers], None)
     model.flows.left_region += int(leavers.size)
     model.drop_households(leavers)
+
+
+@jit
+def _housed(n, alive, dwelling, age, by_age):
+    """The living households with a dwelling (in row order) and the value of `by_age` at
+    each one's age, in one pass."""
+    rows = np.empty(n, np.int64)
+    value = np.empty(n, by_age.dtype)
+    k = 0
+    for r in range(n):
+        if alive[r] and dwelling[r] >= 0:
+            rows[k] = r
+            value[k] = by_age[age[r]]
+            k += 1
+    return rows[:k], value[:k]
 
 
 def expected_departures(model) -> int:

@@ -50,6 +50,7 @@ import numpy as np
 
 from model import rules
 from model.categories import Segment as S
+from model.jit import jit
 from model.state import OWN_SEGMENT_START, VACANT
 
 MARKET_PRICED_FROM = S.PRIVATE_CHEAP  # segments from here on are let or sold by the market
@@ -73,22 +74,28 @@ class PriceState:
         return np.exp(self.log_index)
 
 
-def blended_vacancy(model, buurt: np.ndarray | None = None,
-                    vacant: np.ndarray | None = None) -> np.ndarray:
-    """Share of dwellings vacant per buurt, half the buurt's own and half its wijk's.
-    `buurt` and `vacant` (per living dwelling, in row order) may be passed if at hand."""
+def blended_vacancy(model) -> np.ndarray:
+    """Share of dwellings vacant per buurt, half the buurt's own and half its wijk's."""
     city, d = model.city, model.dwellings
-    if buurt is None:
-        rows = d.rows()
-        buurt, vacant = d.buurt[rows].astype(np.intp), d.occupant[rows] == VACANT
-    n_b = city.n_buurten
-    stock = np.bincount(buurt, minlength=n_b).astype(float)
-    empty = np.bincount(buurt[vacant], minlength=n_b).astype(float)
+    stock, empty = _stock_and_vacant(d.n_rows, d.alive, d.buurt, d.occupant, city.n_buurten)
     wijk_stock = np.bincount(city.buurt_wijk, weights=stock, minlength=city.n_wijken)
     wijk_empty = np.bincount(city.buurt_wijk, weights=empty, minlength=city.n_wijken)
     own = empty / np.maximum(stock, 1.0)
     wijk = (wijk_empty / np.maximum(wijk_stock, 1.0))[city.buurt_wijk]
     return 0.5 * own + 0.5 * wijk
+
+
+@jit
+def _stock_and_vacant(n, alive, buurt, occupant, n_b):
+    """Living dwellings per buurt, and how many of them stand vacant (as floats)."""
+    stock = np.zeros(n_b)
+    empty = np.zeros(n_b)
+    for r in range(n):
+        if alive[r]:
+            stock[buurt[r]] += 1.0
+            if occupant[r] == VACANT:
+                empty[buurt[r]] += 1.0
+    return stock, empty
 
 
 def initial(model) -> PriceState:
@@ -107,9 +114,17 @@ def _count(model, batches: list, n_b: int) -> np.ndarray:
     if not batches:
         return np.zeros(n_b)
     d = model.dwellings
-    rows = np.concatenate(batches)
-    rows = rows[d.segment[rows] >= MARKET_PRICED_FROM]
-    return np.bincount(d.buurt[rows], minlength=n_b).astype(float)
+    return _count_market_priced(np.concatenate(batches), d.segment, d.buurt, n_b)
+
+
+@jit
+def _count_market_priced(rows, segment, buurt, n_b):
+    """How many of `rows` are market-priced dwellings, per buurt (as floats)."""
+    count = np.zeros(n_b)
+    for r in rows:
+        if segment[r] >= MARKET_PRICED_FROM:
+            count[buurt[r]] += 1.0
+    return count
 
 
 def pressure(model) -> np.ndarray:
@@ -137,31 +152,46 @@ def target_log_index(model, vacancy: np.ndarray | None = None) -> np.ndarray:
 
 
 def run(model) -> None:
-    """Move each buurt's index toward its target and revalue the stock. Vectorised over the
-    table's rows as contiguous slices (no gathers): rows of removed dwellings are revalued
-    too, harmlessly, since a reused row is reset."""
+    """Move each buurt's index toward its target and revalue the stock (`_revalue`); then
+    free-sector rents follow their dwelling's revaluation."""
     p, s, d = model.params, model.prices, model.dwellings
     n = d.n_rows
-    alive = d.alive[:n]
-    buurt = d.buurt[:n].astype(np.intp)
-    vacant = alive & (d.occupant[:n] == VACANT)
-    target = target_log_index(model, blended_vacancy(model, buurt[alive], vacant[alive]))
+    target = target_log_index(model)
     step = np.clip(p.price_adjustment * (target - s.log_index), -p.price_max_change,
                    p.price_max_change)
     s.log_index = s.log_index + step
-    factor = np.exp(step)[buurt]
-    factor[d.built[:n] == model.year] = 1.0  # this year's new dwellings enter at their price
-    woz = d.woz[:n]
-    woz *= factor
-    segment = d.segment[:n]
-    owned = segment >= OWN_SEGMENT_START
-    segment[owned] = OWN_SEGMENT_START + rules.woz_class(woz[owned])
-    free = segment == S.PRIVATE_FREE
-    rent = d.rent[:n]
-    rent[free] = np.maximum(rent[free] * factor[free] ** p.free_rent_price_elasticity,
+    free, factor = _revalue(n, d.buurt, d.built, model.year, np.exp(step), d.woz, d.segment)
+    rent = d.rent
+    rent[free] = np.maximum(rent[free] * factor ** p.free_rent_price_elasticity,
                             FREE_RENT_FLOOR)
     if p.regulated_rent_real_growth:
-        _regulated_rents(model, alive, segment)
+        _regulated_rents(model, d.alive[:n], d.segment[:n])
+
+
+@jit
+def _revalue(n, buurt, built, year, factor_by_buurt, woz, segment):
+    """Every dwelling's WOZ value times its buurt's factor (this year's new dwellings enter
+    at their price), and owner-occupied homes into the price class of their new value
+    (`rules.woz_class`). Runs over all rows of the table: rows of removed dwellings are
+    revalued too, harmlessly, since a reused row is reset. Returns the free-sector rentals
+    and the factor each was revalued by."""
+    free = np.empty(n, np.int64)
+    free_factor = np.empty(n)
+    k = 0
+    for r in range(n):
+        f = 1.0 if built[r] == year else factor_by_buurt[buurt[r]]
+        woz[r] *= f
+        if segment[r] >= OWN_SEGMENT_START:
+            c = 0
+            for bound in rules.WOZ_CLASS_BOUNDS:
+                if woz[r] >= bound:
+                    c += 1
+            segment[r] = OWN_SEGMENT_START + c
+        elif segment[r] == S.PRIVATE_FREE:
+            free[k] = r
+            free_factor[k] = f
+            k += 1
+    return free[:k], free_factor[:k]
 
 
 def _regulated_rents(model, alive: np.ndarray, segment: np.ndarray) -> None:
