@@ -55,10 +55,12 @@ class Table:
         fresh = n - reuse.size
         if self.n_rows + fresh > self.capacity:
             self._grow(self.n_rows + fresh)
-        rows = np.concatenate([reuse, np.arange(self.n_rows, self.n_rows + fresh)])
+        start = self.n_rows
+        rows = np.concatenate([reuse, np.arange(start, start + fresh)])
         self.n_rows += fresh
-        for name in self.COLUMNS:
-            getattr(self, name)[rows] = self.FILL.get(name, 0)
+        if reuse.size:  # fresh rows were never handed out: they still hold the fill values
+            for name in self.COLUMNS:
+                getattr(self, name)[reuse] = self.FILL.get(name, 0)
         self.alive[rows] = True
         return rows.astype(np.int64)
 

@@ -127,17 +127,16 @@ def test_reclassify_as_income_class(fn):
     np.testing.assert_array_equal(h["vulnerable"], want_vulnerable)
 
 
-@variants(intentions._probabilities)
-def test_move_probabilities_as_the_numpy_code(fn):
+@variants(intentions._movers)
+def test_movers_as_the_numpy_code(fn):
     rng = np.random.default_rng(4)
     h, d = households(rng), dwellings(rng)
     f32 = np.float32
-    hazard = rng.uniform(0.02, 0.3, 151).astype(f32)
+    hazard = rng.uniform(0.02, 0.6, 151).astype(f32)
     tenure = np.array([1.0, 1.3, 0.6], dtype=f32)
     neighbourhood = f32(1.0) + f32(0.7) * np.maximum(rng.normal(0, 1, N_BUURTEN), 0).astype(f32)
     # python floats that float32 cannot hold; one equal to a neighbourhood factor (a tie)
     crowded, unaffordable, misfit_up = 1.7, 1.3, float(neighbourhood.max())
-    multipliers = np.array([crowded, unaffordable, misfit_up], dtype=f32)
 
     # the numpy code this replaced
     rows = np.flatnonzero(h["alive"] & (h["dwelling"] >= 0))
@@ -161,16 +160,20 @@ def test_move_probabilities_as_the_numpy_code(fn):
         np.putmask(reason, stronger, REASON[name])
         np.putmask(strongest, stronger, multiplier)
     prob = np.minimum(prob, 0.9)
+    draw = rng.random(rows.size)
+    # draws equal to a probability, and just above it in float64
+    draw[:50] = prob[:50]
+    draw[50:100] = np.nextafter(prob[50:100].astype(float), 1.0)
+    wants = draw < prob
 
-    got_rows, got_prob, got_reason = fn(
-        N_ROWS, h["alive"], h["dwelling"], h["age"], h["cls"], h["size"], h["income"],
-        d["owner"], d["buurt"], d["rooms"], d["cost"], d["segment"], hazard, tenure,
-        neighbourhood, multipliers, BELOW_FLAT)
-    np.testing.assert_array_equal(got_rows, rows)
-    assert got_prob.dtype == np.float32
-    np.testing.assert_array_equal(got_prob, prob)
-    np.testing.assert_array_equal(got_reason, reason)
-    assert len(np.unique(reason)) == 5  # every reason occurs
+    factors = np.array([[1.0, crowded], [1.0, unaffordable], [1.0, misfit_up]], dtype=f32)
+    movers, reasons = fn(N_ROWS, h["alive"], h["dwelling"], h["age"], h["cls"], h["size"],
+                         h["income"], d["owner"], d["buurt"], d["rooms"], d["cost"],
+                         d["segment"], hazard, tenure, np.append(neighbourhood, f32(1.0)),
+                         factors, BELOW_FLAT, draw)
+    np.testing.assert_array_equal(movers, rows[wants])
+    np.testing.assert_array_equal(reasons, reason[wants])
+    assert len(np.unique(reason[wants])) == 5  # every reason occurs among the movers
 
 
 @pytest.mark.parametrize("compiled", [True, False])
@@ -216,16 +219,19 @@ def test_census_counts_as_bincount(compiled):
     assert want[4].sum() > 0 and want[4].sum() < want[0].sum()
 
 
-@variants(migration._housed)
-def test_housed_rows_and_their_age_values(fn):
+@variants(migration._drawn)
+def test_leaving_the_region_as_the_numpy_code(fn):
     rng = np.random.default_rng(6)
     h = households(rng)
     h["age"] = np.minimum(h["age"], 150)
     by_age = rng.random(151)
-    rows, value = fn(N_ROWS, h["alive"], h["dwelling"], h["age"], by_age)
-    want = np.flatnonzero(h["alive"] & (h["dwelling"] >= 0))
-    np.testing.assert_array_equal(rows, want)
-    np.testing.assert_array_equal(value, by_age[h["age"][want]])
+    rows = np.flatnonzero(h["alive"] & (h["dwelling"] >= 0))
+    draw = rng.random(rows.size)
+    draw[:50] = by_age[h["age"][rows[:50]]]  # a draw equal to the probability: stays
+    want = rows[draw < by_age[h["age"][rows]]]
+    np.testing.assert_array_equal(fn(N_ROWS, h["alive"], h["dwelling"], h["age"], by_age, draw),
+                                  want)
+    assert 0 < want.size < rows.size
 
 
 @variants(prices._stock_and_vacant)

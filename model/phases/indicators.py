@@ -141,8 +141,10 @@ def record(model) -> None:
 
     flows, ledger = _flows_by_wijk(model, city.n_wijken)
     event = ledger["event"]
-    rows = h.rows()
-    moved_this_year = int((h.moved[rows] == model.year).sum()) if model.steps > 0 else 0
+    alive = h.alive[: h.n_rows]  # counted on the columns whole, no gather of the living rows
+    living = int(np.count_nonzero(alive))
+    moved_this_year = (int(np.count_nonzero(alive & (h.moved[: h.n_rows] == model.year)))
+                       if model.steps > 0 else 0)
     seg_total = census.dwellings.sum(axis=0)
     seg_vacant = census.vacant.sum(axis=0)
     class_total = buurt_cls.sum(axis=0)
@@ -175,13 +177,14 @@ def record(model) -> None:
         counts = np.bincount(ledger["income_class"][event == EVENT[e]], minlength=N_CLASSES)
         for c, name in enumerate(INCOME_CLASSES):
             row[f"{prefix}_{name}"] = int(counts[c])
-    row["in_total"] = int((event == EVENT["arrive"]).sum())
-    row["out_total"] = int((event == EVENT["leave"]).sum())
-    row["moves_within"] = int((event == EVENT["move"]).sum())
-    row["formed"] = int((event == EVENT["form"]).sum())
-    row["dissolved"] = int((event == EVENT["dissolve"]).sum())
+    events = np.bincount(event, minlength=len(EVENT))  # entries per event
+    row["in_total"] = int(events[EVENT["arrive"]])
+    row["out_total"] = int(events[EVENT["leave"]])
+    row["moves_within"] = int(events[EVENT["move"]])
+    row["formed"] = int(events[EVENT["form"]])
+    row["dissolved"] = int(events[EVENT["dissolve"]])
     row["unmet_demand"] = int(model.flows.unmet_demand)
-    row["unplaced_searches"] = int((event == EVENT["unplaced"]).sum())
+    row["unplaced_searches"] = int(events[EVENT["unplaced"]])
     row["built"] = int(model.flows.built)
     f = model.flows
     row["corp_lettings"] = f.corp_lettings
@@ -190,7 +193,7 @@ def record(model) -> None:
     row["corp_lettings_passend_share"] = (
         f.corp_lettings_passend_ok / f.corp_lettings_passend if f.corp_lettings_passend
         else 1.0)
-    row["moving_rate"] = moved_this_year / max(rows.size, 1)
+    row["moving_rate"] = moved_this_year / max(living, 1)
     for s, name in enumerate(SEGMENTS):
         row[f"dwellings_{name}"] = int(seg_total[s])
         row[f"vacancy_{name}"] = float(seg_vacant[s] / seg_total[s]) if seg_total[s] else 0.0

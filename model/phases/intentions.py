@@ -30,82 +30,78 @@ N_SEGMENTS = len(SEGMENTS)
 REASON_NEIGHBOURHOOD, REASON_LIFE_STAGE = REASON["neighbourhood"], REASON["life_stage"]
 
 
-def move_probabilities(model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The households with a dwelling, each one's probability of wanting to move and the
-    reason code.
-
-    It runs over every household each year, so tables by age, tenure and buurt are made
-    first, and one compiled loop (`_probabilities`) reads them per household. The
-    probability is float32, as the tables are."""
+def run(model) -> None:
+    """Draw this year's voluntary movers into model.intent: one uniform draw per household
+    with a dwelling, in row order; a household wants to move when its draw lies below its
+    probability (`_movers`)."""
     p, h, d = model.params, model.households, model.dwellings
+    n = h.n_rows
+    draw = model.rng.random(np.count_nonzero(h.alive[:n] & (h.dwelling[:n] >= 0)))
+    # Tables by age, tenure and buurt, made first; the loop reads them per household.
     f32 = np.float32
     hazard = np.asarray(p.move_hazard_by_age, dtype=f32)[AGE_BAND]
     tenure = np.array([1.0, p.move_multiplier_private_rent, p.move_multiplier_owner],
                       dtype=f32)
-    # The neighbourhood factor grows with how far the buurt's liveability lies below the mean.
+    # The neighbourhood factor grows with how far the buurt's liveability lies below the
+    # mean; the lowest class does not move for it (the factor 1 after the last buurt).
     gap = np.maximum(-model.liveability, 0.0).astype(f32)  # per buurt
-    neighbourhood = f32(1.0) + f32(p.move_multiplier_liveability) * gap
-    multipliers = np.array([p.move_multiplier_crowded, p.move_multiplier_unaffordable,
-                            p.move_multiplier_misfit_up], dtype=f32)
-    return _probabilities(h.n_rows, h.alive, h.dwelling, h.age, h.cls, h.size, h.income,
-                          d.owner, d.buurt, d.rooms, d.cost, d.segment, hazard, tenure,
-                          neighbourhood, multipliers, BELOW_FLAT)
+    neighbourhood = np.append(f32(1.0) + f32(p.move_multiplier_liveability) * gap, f32(1.0))
+    # Each further reason's factor, where it does not apply (1) and where it does.
+    factors = np.array([[1.0, p.move_multiplier_crowded],
+                        [1.0, p.move_multiplier_unaffordable],
+                        [1.0, p.move_multiplier_misfit_up]], dtype=f32)
+    movers, reason = _movers(n, h.alive, h.dwelling, h.age, h.cls, h.size, h.income,
+                             d.owner, d.buurt, d.rooms, d.cost, d.segment, hazard, tenure,
+                             neighbourhood, factors, BELOW_FLAT, draw)
+    model.intent = Choosers(
+        rows=movers,
+        reason=reason,
+        origin_dwelling=h.dwelling[movers].copy(),
+        can_stay=np.ones(movers.size, dtype=bool),
+        newcomer=np.zeros(movers.size, dtype=bool),
+    )
 
 
-# Reasons that multiply the probability, in the order `_probabilities` tests them (the
-# order of `multipliers`); the first of equally strong ones is recorded.
+# Reasons that multiply the probability, in the order `_movers` tests them (the rows of
+# `factors`); the first of equally strong ones is recorded.
 MULTIPLIED = np.array([REASON["crowded"], REASON["unaffordable"], REASON["income_rise"]],
                       dtype=np.int8)
 
 
 @jit
-def _probabilities(n, alive, dwelling, age, cls, size, income, owner, buurt, rooms, cost,
-                   segment, hazard, tenure, neighbourhood, multipliers, below):
-    """For each living household with a dwelling (in row order): the base rate by age and
-    tenure, times the neighbourhood factor (not for the lowest class), times the multiplier
-    of each reason that applies (times 1 where it does not: the same float32 number); the
-    strongest factor gives the reason. Choices are made by selecting values, not by
-    branching, as the data make branches unpredictable."""
-    rows = np.empty(n, np.int64)
-    prob = np.empty(n, np.float32)
-    reason = np.empty(n, np.int8)
-    applies = np.empty(multipliers.size, np.bool_)
+def _movers(n, alive, dwelling, age, cls, size, income, owner, buurt, rooms, cost, segment,
+            hazard, tenure, neighbourhood, factors, below, draw):
+    """The households that want to move (in row order) and their reasons. For each living
+    household with a dwelling: the base rate by age and tenure, times the neighbourhood
+    factor, times the factor of each further reason (1 where it does not apply: the same
+    float32 number), at most 0.9; the strongest factor gives the reason. It moves when its
+    draw (the next of `draw`) lies below that probability. Written with table reads and
+    selections instead of branches on the data, which would be unpredictable."""
+    movers = np.empty(draw.size, np.int64)
+    reasons = np.empty(draw.size, np.int8)
     one, cap = np.float32(1.0), np.float32(0.9)
-    k = 0
+    lowest = neighbourhood.size - 1  # the factor 1 of the lowest class
+    k = n_movers = 0
     for r in range(n):
         dw = dwelling[r]
         if not alive[r] or dw < 0:
             continue
-        pr = hazard[age[r]] * tenure[owner[dw]]
-        strongest = neighbourhood[buurt[dw]] if cls[r] != IncomeClass.LOW_PT else one
-        pr *= strongest
+        c = cls[r]
+        prob = hazard[age[r]] * tenure[owner[dw]]
+        strongest = neighbourhood[buurt[dw] if c != IncomeClass.LOW_PT else lowest]
+        prob *= strongest
         why = REASON_NEIGHBOURHOOD if strongest > one else REASON_LIFE_STAGE
-        applies[0] = size[r] > rooms[dw]
-        applies[1] = cost[dw] > UNAFFORDABLE_SHARE * income[r]
-        applies[2] = below[cls[r] * N_SEGMENTS + segment[dw]]
-        for j in range(multipliers.size):
-            m = multipliers[j]
-            pr *= m if applies[j] else one
-            stronger = applies[j] & (m > strongest)
+        applies = (size[r] > rooms[dw],
+                   cost[dw] > UNAFFORDABLE_SHARE * income[r],
+                   below[c * N_SEGMENTS + segment[dw]])
+        for j in range(3):
+            prob *= factors[j, int(applies[j])]
+            stronger = applies[j] & (factors[j, 1] > strongest)
             why = MULTIPLIED[j] if stronger else why
-            strongest = m if stronger else strongest
-        rows[k] = r
-        prob[k] = cap if pr > cap else pr  # np.minimum (a NaN would stay NaN)
-        reason[k] = why
+            strongest = factors[j, 1] if stronger else strongest
+        prob = cap if prob > cap else prob  # np.minimum (a NaN would stay NaN)
+        movers[n_movers] = r
+        reasons[n_movers] = why
+        n_movers += int(draw[k] < prob)  # compared as float64, as numpy compares them
         k += 1
-    return rows[:k], prob[:k], reason[:k]
-
-
-def run(model) -> None:
-    """Draw this year's voluntary movers into model.intent."""
-    h = model.households
-    rows, prob, reason = move_probabilities(model)
-    wants = model.rng.random(rows.size) < prob
-    movers = rows[wants]
-    model.intent = Choosers(
-        rows=movers,
-        reason=reason[wants],
-        origin_dwelling=h.dwelling[movers].copy(),
-        can_stay=np.ones(movers.size, dtype=bool),
-        newcomer=np.zeros(movers.size, dtype=bool),
-    )
+    return movers[:n_movers], reasons[:n_movers]

@@ -135,27 +135,27 @@ def leave_region(model) -> None:
     from model.phases.intentions import AGE_BAND
 
     h, rng = model.households, model.rng
+    n = h.n_rows
+    draw = rng.random(np.count_nonzero(h.alive[:n] & (h.dwelling[:n] >= 0)))
     by_age = model.params.leave_region_rate * LEAVE_REGION_BY_AGE[AGE_BAND]
-    rows, prob = _housed(h.n_rows, h.alive, h.dwelling, h.age, by_age)
-    leavers = rows[rng.random(rows.size) < prob]
+    leavers = _drawn(n, h.alive, h.dwelling, h.age, by_age, draw)
     model.ledger.record(model, "leave", "leave_region", leavers, h.dwelling[leavers], None)
     model.flows.left_region += int(leavers.size)
     model.drop_households(leavers)
 
 
 @jit
-def _housed(n, alive, dwelling, age, by_age):
-    """The living households with a dwelling (in row order) and the value of `by_age` at
-    each one's age, in one pass."""
-    rows = np.empty(n, np.int64)
-    value = np.empty(n, by_age.dtype)
-    k = 0
+def _drawn(n, alive, dwelling, age, by_age, draw):
+    """The living households with a dwelling whose draw (one each, in row order) lies
+    below the probability `by_age` gives at their age."""
+    drawn = np.empty(draw.size, np.int64)
+    k = n_drawn = 0
     for r in range(n):
         if alive[r] and dwelling[r] >= 0:
-            rows[k] = r
-            value[k] = by_age[age[r]]
+            drawn[n_drawn] = r
+            n_drawn += int(draw[k] < by_age[age[r]])
             k += 1
-    return rows[:k], value[:k]
+    return drawn[:n_drawn]
 
 
 def expected_departures(model) -> int:
