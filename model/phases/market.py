@@ -127,6 +127,7 @@ class _Context:
         # waiting time for social rent, the bid (log income) for sellers and private landlords.
         self.social_priority = 10.0 * self.urgent + 0.05 * self.waiting
         self.log_income = np.log(self.income)
+        self.bid_slots = np.full(d.occupant.size, -1, dtype=np.intp)  # _highest_bids' scratch
         n_b = model.city.n_buurten
         # float32 copies for the hot loop (_pair_utilities).
         self.income32 = self.income.astype(np.float32)
@@ -169,44 +170,72 @@ class _Offer:
     def __init__(self, model, ctx: "_Context", rows: np.ndarray,
                  home_types: np.ndarray | None = None):
         p, d = model.params, model.dwellings
+        n = rows.size
         self.rows = rows
         self.allocation = home_types is None
-        segment = d.segment[rows].astype(np.intp)
-        rent = d.rent[rows].astype(np.float32)
-        woz = d.woz[rows].astype(np.float32)
-        buurt = d.buurt[rows].astype(np.intp)
-        owned = segment >= S.OWN_1
-        private = (segment == S.PRIVATE_CHEAP) | (segment == S.PRIVATE_FREE)
-        self.rooms = d.rooms[rows].astype(np.float32)
-        # Crowding, beta_crowding x the persons above the rooms, per household size (rows)
-        # and dwelling (columns).
-        sizes = np.arange(ctx.max_size + 1, dtype=np.float32)[:, None]
-        self.crowding = np.float32(p.beta_crowding) * np.maximum(sizes - self.rooms, 0.0)
-        # A vacancy asks today's price (as Dwellings.asking_cost, from the columns at hand);
-        # a sitting household pays what it agreed on moving in.
-        self.yearly_cost = (np.where(owned, woz * np.float32(p.owner_cost_rate),
-                                     rent * np.float32(12.0)) if self.allocation
-                            else d.cost[rows].astype(np.float32))
+        self.buurt = np.empty(n, dtype=np.intp)
+        self.yearly_cost = np.empty(n, dtype=np.float32)
+        self.crowding = np.empty((ctx.max_size + 1, n), dtype=np.float32)
+        self.rule = np.empty(n, dtype=np.intp)
+        self.requirement = np.empty(n, dtype=np.float32)
+        self.zero_step_bonus = np.empty(n, dtype=np.float32)
+        segment = np.empty(n, dtype=np.intp)
+        rent = np.empty(n, dtype=np.float32)
+        self.has_zero_step = _offer_tables(
+            rows, d.segment, d.rent, d.woz, d.cost, d.buurt, d.rooms, d.zero_step,
+            self.allocation, np.float32(p.owner_cost_rate), np.float32(p.beta_crowding),
+            np.float32(12.0 * p.landlord_income_multiple), np.float32(p.beta_zero_step),
+            segment, rent, self.buurt, self.yearly_cost, self.crowding, self.rule,
+            self.requirement, self.zero_step_bonus)
+        types = ctx.present_types if self.allocation else home_types
+        self.base = _type_utility(p, ctx, types, segment, rent, self.buurt,
+                                  d.single_family[rows], self.allocation)
+
+
+@jit
+def _offer_tables(rows, d_segment, d_rent, d_woz, d_cost, d_buurt, d_rooms, d_zero_step,
+                  allocation, owner_cost_rate, beta_crowding, landlord_multiple,
+                  beta_zero_step, segment, rent, buurt, yearly_cost, crowding, rule,
+                  requirement, zero_step_bonus):
+    """`_Offer`'s tables, one offered dwelling at a time (float32). Returns whether any
+    offered dwelling is zero-step."""
+    any_zero_step = False
+    for k in range(rows.size):
+        row = rows[k]
+        seg = d_segment[row]
+        segment[k] = seg
+        rent[k] = np.float32(d_rent[row])
+        woz = np.float32(d_woz[row])
+        buurt[k] = d_buurt[row]
+        owned = seg >= OWN_1
+        private = seg == PRIVATE_CHEAP or seg == PRIVATE_FREE
+        # Crowding, beta_crowding x the persons above the rooms, per household size (rows).
+        rooms = np.float32(d_rooms[row])
+        for size in range(crowding.shape[0]):
+            crowding[size, k] = beta_crowding * max(np.float32(size) - rooms, np.float32(0.0))
+        # A vacancy asks today's price (as Dwellings.asking_cost); a sitting household pays
+        # what it agreed on moving in.
+        if not allocation:
+            yearly_cost[k] = np.float32(d_cost[row])
+        elif owned:
+            yearly_cost[k] = woz * owner_cost_rate
+        else:
+            yearly_cost[k] = rent[k] * np.float32(12.0)
         # The rule that tests a chooser's own income for this dwelling (at most one applies)
         # and what the dwelling requires under it, compared with _Context.limits: a private
         # landlord's lowest accepted income (rent x 12 x landlord_income_multiple); an
         # owner-occupied home's price, against what a mortgage reaches; corporation middle
         # rent only to the middle-income band (a requirement of 0 against a limit of -inf).
-        # (Set by masks, not np.select: the segments are exclusive, and this is per round.)
-        self.rule = np.full(rows.size, NO_RULE)
-        self.rule[private] = LANDLORD_INCOME_TEST
-        self.rule[owned] = MORTGAGE
-        self.rule[segment == S.CORP_MIDDLE] = MIDDLE_RENT_BAND
-        self.requirement = np.zeros(rows.size, dtype=np.float32)
-        self.requirement[private] = rent[private] * np.float32(12.0 * p.landlord_income_multiple)
-        self.requirement[owned] = woz[owned]
-        self.buurt = buurt
-        zero_step = d.zero_step[rows]
-        self.has_zero_step = bool(zero_step.any())
-        self.zero_step_bonus = np.float32(p.beta_zero_step) * zero_step  # for heads 65+
-        types = ctx.present_types[:, None] if self.allocation else home_types
-        self.base = np.atleast_2d(_type_utility(p, ctx, types, segment, rent, buurt,
-                                                d.single_family[rows], self.allocation))
+        rule[k], requirement[k] = NO_RULE, np.float32(0.0)
+        if private:
+            rule[k], requirement[k] = LANDLORD_INCOME_TEST, rent[k] * landlord_multiple
+        elif owned:
+            rule[k], requirement[k] = MORTGAGE, woz
+        elif seg == CORP_MIDDLE:
+            rule[k] = MIDDLE_RENT_BAND
+        zero_step_bonus[k] = beta_zero_step * np.float32(d_zero_step[row])  # for heads 65+
+        any_zero_step |= d_zero_step[row]
+    return any_zero_step
 
 
 N_TYPES = 5 * 2 * 2  # income class x (children at home) x (3+ persons)
@@ -221,25 +250,39 @@ def chooser_types(cls: np.ndarray, children: np.ndarray, size: np.ndarray) -> np
 
 
 def _type_utility(p, ctx, types, segment, rent, buurt, single_family, allocation) -> np.ndarray:
-    """The part of utility that depends on the dwelling and the chooser's type only.
-
-    `types` is a column (all types x all dwellings) or one type per dwelling (elementwise)."""
-    cls = TYPE_CLASS[types]
-    if np.ndim(types) == 2:  # all types x all dwellings: gather rows, then columns
-        base = np.take(FIT32[cls[:, 0]] * np.float32(p.beta_fit), segment, axis=1)
-    else:
-        base = np.float32(p.beta_fit) * FIT32[cls, segment]
-    base += TYPE_LIVEABILITY_WEIGHT[types] * ctx.liveability32[buurt]
-    base += TYPE_STATUS_WEIGHT[types] * ctx.status32[buurt]
-    base += np.float32(p.beta_family_house) * (TYPE_CHILDREN[types] & single_family)
-    if allocation:
-        # Passend toewijzen: the lowest class only below the aftoppingsgrens for its size.
-        social = segment == S.CORP_SOCIAL
-        forbidden = (cls == IncomeClass.LOW_PT) & social & (rent > TYPE_AFTOPPING[types])
-        if p.daeb_free_share <= 0:
-            forbidden |= (cls > IncomeClass.LOW_DAEB) & social
-        base[forbidden] = -np.inf
+    """The part of utility that depends on the dwelling and the chooser's type only: per
+    type (rows) and dwelling (columns) when `types` lists the types; one row, each dwelling
+    for its own type, when `types` gives one type per dwelling (the homes of voluntary
+    movers). For an allocation, the rules that depend on the type alone give -inf."""
+    per_home = not allocation
+    base = np.empty((1 if per_home else types.size, segment.size), dtype=np.float32)
+    _type_utilities(FIT32, np.float32(p.beta_fit), np.float32(p.beta_family_house),
+                    ctx.liveability32, ctx.status32, types, per_home, segment, rent, buurt,
+                    single_family, allocation, p.daeb_free_share <= 0, base)
     return base
+
+
+@jit
+def _type_utilities(fit, beta_fit, beta_family_house, liveability, status, types, per_home,
+                    segment, rent, buurt, single_family, allocation, no_free_share, base):
+    """The loop of `_type_utility`, one (type, dwelling) at a time, in float32."""
+    minus_inf = np.float32(-np.inf)
+    for row in range(base.shape[0]):
+        for d in range(base.shape[1]):
+            t = types[d] if per_home else types[row]
+            cls = TYPE_CLASS[t]
+            u = fit[cls, segment[d]] * beta_fit
+            u += TYPE_LIVEABILITY_WEIGHT[t] * liveability[buurt[d]]
+            u += TYPE_STATUS_WEIGHT[t] * status[buurt[d]]
+            u += beta_family_house * np.float32(TYPE_CHILDREN[t] and single_family[d])
+            if allocation and segment[d] == CORP_SOCIAL:
+                # Passend toewijzen: the lowest class only below the aftoppingsgrens for
+                # its size; without a free share, social rent only within the DAEB limit.
+                if cls == LOW_PT and rent[d] > TYPE_AFTOPPING[t]:
+                    u = minus_inf
+                if no_free_share and cls > LOW_DAEB:
+                    u = minus_inf
+            base[row, d] = u
 
 
 # Per chooser type: its class, whether it has children, its aftoppingsgrens (by size), and how
@@ -252,6 +295,10 @@ TYPE_AFTOPPING = np.where(np.arange(N_TYPES) % 2 == 1, rules.AFTOPPING_HIGH,
 TYPE_LIVEABILITY_WEIGHT = np.where(TYPE_CLASS >= IncomeClass.MIDDLE, 1.0, 0.5).astype(np.float32)
 TYPE_STATUS_WEIGHT = np.clip((TYPE_CLASS - 1) / 3.0, 0.0, 1.0).astype(np.float32)
 FIT32 = FIT.astype(np.float32)
+# Plain ints for the compiled loops.
+CORP_SOCIAL, CORP_MIDDLE, PRIVATE_CHEAP, PRIVATE_FREE, OWN_1 = (
+    int(S.CORP_SOCIAL), int(S.CORP_MIDDLE), int(S.PRIVATE_CHEAP), int(S.PRIVATE_FREE), int(S.OWN_1))
+LOW_PT, LOW_DAEB = int(IncomeClass.LOW_PT), int(IncomeClass.LOW_DAEB)
 
 
 def choose(model, ctx: "_Context", idx: np.ndarray, offer: _Offer, j: np.ndarray,
@@ -285,19 +332,22 @@ def _pair_utilities(base, per_home, yearly_cost, crowding, buurt, has_zero_step,
     result is the same to the bit on every run."""
     quarter, zero, minus_inf = np.float32(0.25), np.float32(0.0), np.float32(-np.inf)
     for r in range(idx.size):
-        i = idx[r]
+        i = idx[r]  # the chooser's attributes, read once:
         base_row = 0 if per_home else type_row[i]
+        own_income, home_row, persons = income[i], distance_row[i], size[i]
+        values_zero_step = has_zero_step and senior[i]  # only seniors value zero-step
+        best_c, best_u = 0, minus_inf
         for c in range(j.shape[1]):
             d = j[r, c]
             u = base[base_row, d]
             # Cost: beta_cost x the share of income above 25% spent on housing.
-            cost = yearly_cost[d] / income[i] - quarter
+            cost = yearly_cost[d] / own_income - quarter
             if cost < zero:
                 cost = zero
             u -= cost * beta_cost
-            u -= crowding[size[i], d]
-            u -= distance_cost[distance_row[i], buurt[d]]
-            if has_zero_step and senior[i]:  # only seniors value a zero-step dwelling
+            u -= crowding[persons, d]
+            u -= distance_cost[home_row, buurt[d]]
+            if values_zero_step:
                 u += zero_step_bonus[d]
             # The lending and letting rules that test the chooser's own income.
             if test_rules and requirement[d] > limits[i, rule[d]]:
@@ -305,8 +355,9 @@ def _pair_utilities(base, per_home, yearly_cost, crowding, buurt, has_zero_step,
             u += bonus
             u += noise[r, c]
             util[r, c] = u
-            if c == 0 or u > util[r, best[r]]:
-                best[r] = c
+            if c == 0 or u > best_u:
+                best_c, best_u = c, u
+        best[r] = best_c
 
 
 def _vacancies(model) -> np.ndarray:
@@ -326,6 +377,56 @@ def _gumbel(rng, shape) -> np.ndarray:
     np.maximum(draw, np.float32(1e-30), out=draw)  # a draw of exactly 0 would give inf
     np.log(draw, out=draw)
     return np.negative(draw, out=draw)
+
+
+@jit
+def _choice_sets(draw, n):
+    """Choice sets from uniform draws in [0, 1): dwelling indices below `n` (float32, as
+    numpy would: the draw times n, truncated)."""
+    j = np.empty(draw.shape, dtype=np.intp)
+    nf = np.float32(n)
+    for r in range(draw.shape[0]):
+        for c in range(draw.shape[1]):
+            j[r, c] = min(int(draw[r, c] * nf), n - 1)
+    return j
+
+
+@jit
+def _next_best(util, rows, best):
+    """For choosers `rows` who were outbid on their best pick: close it (-inf) and take
+    the best of the rest (the first of equals)."""
+    for r in rows:
+        util[r, best[r]] = -np.inf
+        b = 0
+        for c in range(1, util.shape[1]):
+            if util[r, c] > util[r, b]:
+                b = c
+        best[r] = b
+
+
+@jit
+def _highest_bids(targets, priority, slots):
+    """Per dwelling bid on, the bid with the highest priority (the first of equals); as
+    positions in `targets`, ordered by dwelling. `slots` is scratch (one per dwelling, all
+    -1, and left so). Priorities are compared as the key target x 1024 - priority, as a
+    stable sort by that key would (priority < 1024)."""
+    dwellings = np.empty(targets.size, dtype=targets.dtype)  # each dwelling bid on, once
+    n_win = 0
+    for b in range(targets.size):
+        t = targets[b]
+        s = slots[t]
+        if s < 0:
+            slots[t] = b
+            dwellings[n_win] = t
+            n_win += 1
+        elif t * 1024.0 - priority[b] < t * 1024.0 - priority[s]:
+            slots[t] = b
+    dwellings = np.sort(dwellings[:n_win])
+    win = np.empty(n_win, dtype=np.intp)
+    for k in range(n_win):
+        win[k] = slots[dwellings[k]]
+        slots[dwellings[k]] = -1
+    return win
 
 
 def clear(model, ch: Choosers) -> int:
@@ -373,10 +474,8 @@ def clear(model, ch: Choosers) -> int:
             break
         # Choice sets: k vacancies per chooser, drawn uniformly (with replacement); the ones
         # a rule closes to the chooser get utility -inf.
-        draw = rng.random((idx.size, p.choice_set_size), dtype=np.float32)
-        draw *= vac.size
-        j = draw.astype(np.intp)
-        np.minimum(j, vac.size - 1, out=j)
+        j = _choice_sets(rng.random((idx.size, p.choice_set_size), dtype=np.float32),
+                         vac.size)
         if j.size < vac.size:  # a late, small round: describe only the dwellings drawn
             drawn, j = np.unique(j, return_inverse=True)
             vac, j = vac[drawn], j.reshape(idx.size, -1)
@@ -400,8 +499,7 @@ def clear(model, ch: Choosers) -> int:
         for choice in range(TOP_CHOICES):
             if choice > 0:  # the outbid fall back on their next best dwelling
                 cand = cand[active[idx[cand]]]
-                util[cand, best[cand]] = -np.inf
-                best[cand] = util[cand].argmax(axis=1)
+                _next_best(util, cand, best)
                 cand = cand[util[cand, best[cand]] > reservation[idx[cand]]]
             targets = offer.rows[j[cand, best[cand]]]
             free = d.occupant[targets] == VACANT
@@ -440,13 +538,7 @@ def _resolve_bids(model, ctx: _Context, bidders: np.ndarray, targets: np.ndarray
     priority += np.where(corporation, ctx.extra_priority[bidders], ctx.log_income[bidders])
     if lever_rules:
         priority += allocation.priority(model, lever_rules, market, bidders, targets)
-    # Sort by dwelling, highest priority first (priority < 1024, so one float key does it).
-    order = np.argsort(targets * 1024.0 - priority, kind="stable")
-    ordered = targets[order]
-    first = np.empty(order.size, dtype=bool)
-    first[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
-    win = order[first]
+    win = _highest_bids(targets, priority, ctx.bid_slots)
     winners, homes, social = bidders[win], targets[win], social[win]
 
     # DAEB rule: at most the free share of social lettings to households above the limit.
