@@ -9,15 +9,16 @@ else does a lever touch the market:
 
 - `screen(model, market)`: newcomers kept out of this year's market altogether (fair share);
   they are written to the ledger as 'refuse' with the lever as reason and do not come;
-- `forbid(model, market, idx, offered, j)`: which (chooser, offered dwelling) pairs the rule
-  forbids. `idx` are chooser indices (rows of `market`); `offered` the dwelling rows on
-  offer in this round, `j` the choice set of each chooser as indices into `offered`
-  (`idx.size` x k): a rule can judge each offered dwelling once and gather by `j`. It returns
-  the forbidden pairs as ascending flat indices into `j` (`np.flatnonzero` of a mask shaped
-  like `j`), or None. Forbidden pairs are few (a rule bars some choosers from some
-  dwellings), so a list of them is cheaper to build and apply than a mask of every pair.
-  A forbidden pair gets utility -inf. A chooser whose best dwelling in a round was forbidden
-  counts as *refused* by the rule (once per year);
+- `barred(model, market)` and `closed(model, market, offered)`: which (chooser, offered
+  dwelling) pairs the rule forbids. A rule closes some kinds of dwelling to some choosers:
+  `barred` gives, once per market, the kinds closed to each chooser (a mask over the
+  choosers, or for a rule with several kinds, `kinds` bits per chooser), and `closed`, each
+  round, the kind of each offered dwelling (`offered`: dwelling rows), in the same bits. A
+  pair is forbidden where they share a bit, and gets utility -inf. A chooser whose best
+  dwelling in a round was forbidden counts as *refused* by the rule (once per year).
+  (The hook packs every rule's bits into one word per chooser and per dwelling and closes
+  the pairs in one compiled pass, `_close_pairs`: a rule's own code only looks at choosers
+  and at dwellings, never at the many pairs.)
 - `priority(model, market, bidders, homes)`: extra priority of each bidder for the dwelling
   it bids on (added to the landlord's ranking), or None;
 - `let(model, market, winners, homes)`: told of each batch of lettings (for counters).
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from model.jit import jit
 from model.ledger import REASON
 
 
@@ -40,20 +42,17 @@ class Market:
 
     ch: object
     ctx: object
-    cache: dict = field(default_factory=dict)  # what a rule computes once per market
-
-    def per_chooser(self, key: str, compute) -> np.ndarray:
-        """An array over all choosers, computed once per market by `compute()`."""
-        if key not in self.cache:
-            self.cache[key] = compute()
-        return self.cache[key]
+    cache: dict = field(default_factory=dict)  # what the hook computes once per market
 
 
 class AllocationRule:
     """Base class: a rule that does nothing. Subclasses override what they need and set
-    `lever` (the lever's name, which is also the ledger reason of its refusals)."""
+    `lever` (the lever's name, which is also the ledger reason of its refusals) and, for a
+    rule that closes several kinds of dwelling, `kinds` (the bits `barred` and `closed`
+    use)."""
 
     lever = ""
+    kinds = 1
 
     def active(self, model) -> bool:
         return True
@@ -61,8 +60,10 @@ class AllocationRule:
     def screen(self, model, market: Market) -> np.ndarray | None:
         return None
 
-    def forbid(self, model, market: Market, idx: np.ndarray, offered: np.ndarray,
-               j: np.ndarray) -> np.ndarray | None:
+    def barred(self, model, market: Market) -> np.ndarray | None:
+        return None
+
+    def closed(self, model, market: Market, offered: np.ndarray) -> np.ndarray | None:
         return None
 
     def priority(self, model, market: Market, bidders: np.ndarray,
@@ -71,23 +72,6 @@ class AllocationRule:
 
     def let(self, model, market: Market, winners: np.ndarray, homes: np.ndarray) -> None:
         return None
-
-
-def for_choosers(subject: np.ndarray, offered: np.ndarray, j: np.ndarray,
-                 closed) -> np.ndarray | None:
-    """The forbidden pairs (flat indices into `j`) of a rule that applies to some choosers
-    only (`subject`, a mask over the rows of `j`) and closes some offered dwellings to them:
-    `closed(offered)` says which (called only if the rule applies to anyone). None if it
-    applies to nobody. Only the subjects' choice sets are looked at."""
-    rows = np.flatnonzero(subject)
-    if rows.size == 0:
-        return None
-    shut = closed(offered)
-    if not shut.any():
-        return None
-    k = j.shape[1]
-    row, col = np.divmod(np.flatnonzero(shut[j[rows]]), k)
-    return rows[row] * k + col
 
 
 def active_rules(model) -> list[AllocationRule]:
@@ -120,30 +104,86 @@ def screen(model, rules: list, market: Market) -> np.ndarray:
     return out
 
 
+def _barred_words(model, rules: list, market: Market) -> tuple[np.ndarray, list]:
+    """Once per market: every rule's `barred` bits packed into one word per chooser, and
+    the rules that bar anyone, each with its shift and mask in the word."""
+    if "barred" not in market.cache:
+        word = np.zeros(market.ch.rows.size, dtype=np.uint32)
+        layout, shift = [], 0
+        for rule in rules:
+            bits = rule.barred(model, market)
+            if bits is None or not bits.any():
+                continue
+            word |= bits.astype(np.uint32) << np.uint32(shift)
+            layout.append((rule, shift, (1 << rule.kinds) - 1))
+            shift += rule.kinds
+        if shift > 32:
+            raise ValueError("allocation rules: more than 32 kinds of closed dwelling")
+        market.cache["barred"] = word, layout
+    return market.cache["barred"]
+
+
 def forbid(model, rules: list, market: Market, idx: np.ndarray, offered: np.ndarray,
            j: np.ndarray, util: np.ndarray, best: np.ndarray) -> None:
     """Set utility -inf where a rule forbids the pair; count choosers whose best pick a rule
     forbade as refused by it. `best` is each chooser's best pick in `util` (its argmax, as
     the market found it); it is updated in place for the choosers whose best pick was
     forbidden (for the others it stays the argmax: only lower values were closed)."""
-    best_pair = finite = lost = None  # found once a rule forbids any pair
-    for rule in rules:
-        pairs = rule.forbid(model, market, idx, offered, j)
-        if pairs is None or pairs.size == 0:
+    barred, layout = _barred_words(model, rules, market)
+    if not layout:
+        return
+    word = np.zeros(offered.size, dtype=np.uint32)
+    for rule, shift, _ in layout:
+        kind = rule.closed(model, market, offered)
+        if kind is not None:
+            word |= kind.astype(np.uint32) << np.uint32(shift)
+    if not word.any():
+        return
+    refused = np.zeros(idx.size, dtype=np.uint32)
+    _close_pairs(barred, word, idx, j, util, best, refused)
+    rows = np.flatnonzero(refused)
+    if rows.size == 0:
+        return
+    for rule, shift, mask in layout:
+        by_rule = rows[(refused[rows] >> np.uint32(shift)) & np.uint32(mask) != 0]
+        _refuse(model, rule, market.ch.rows[idx[by_rule]])
+
+
+@jit
+def _close_pairs(barred, word, idx, j, util, best, refused):
+    """The pairs of choosers `idx` and their choice sets `j` (indices into the offered
+    dwellings) whose bits meet (`barred` per chooser, `word` per offered dwelling) get
+    utility -inf. Where that closes a chooser's best pick, `refused` gets the bits that
+    closed it (if it was not -inf already) and `best` becomes the argmax of what is left
+    (as numpy's argmax: the first of equals; a NaN counts as the largest)."""
+    minus_inf = np.float32(-np.inf)
+    k = j.shape[1]
+    for r in range(idx.size):
+        bits = barred[idx[r]]
+        if bits == 0:
             continue
-        if best_pair is None:  # each chooser's best pick as a flat index, before any closing
-            best_pair = np.arange(idx.size) * j.shape[1] + best
-            finite = np.isfinite(np.take(util, best_pair))
-            lost = np.zeros(idx.size, dtype=bool)
-        forbidden = np.zeros(j.size, dtype=bool)
-        forbidden[pairs] = True
-        closed_best = forbidden[best_pair]
-        _refuse(model, rule, market.ch.rows[idx[closed_best & finite]])
-        lost |= closed_best
-        np.put(util, pairs, np.float32(-np.inf))
-    if lost is not None:
-        rows = np.flatnonzero(lost)
-        best[rows] = util[rows].argmax(axis=1)
+        hit = np.uint32(0)
+        for c in range(k):
+            meet = bits & word[j[r, c]]
+            if meet != 0:
+                if c == best[r]:
+                    hit = meet
+                    if np.isfinite(util[r, c]):
+                        refused[r] = meet
+                util[r, c] = minus_inf
+        if hit != 0:
+            b = 0
+            top = util[r, 0]
+            if not np.isnan(top):
+                for c in range(1, k):
+                    u = util[r, c]
+                    if np.isnan(u):
+                        b = c
+                        break
+                    if u > top:
+                        top = u
+                        b = c
+            best[r] = b
 
 
 def priority(model, rules: list, market: Market, bidders: np.ndarray,

@@ -223,8 +223,11 @@ class NoneInBuurt(allocation.AllocationRule):
     def __init__(self, buurt):
         self.buurt = buurt
 
-    def forbid(self, model, market, idx, offered, j):
-        return np.flatnonzero((model.dwellings.buurt[offered] == self.buurt)[j])
+    def barred(self, model, market):
+        return np.ones(market.ch.rows.size, dtype=bool)
+
+    def closed(self, model, market, offered):
+        return model.dwellings.buurt[offered] == self.buurt
 
 
 class KeepOutNewcomers(allocation.AllocationRule):

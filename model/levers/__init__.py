@@ -31,6 +31,7 @@ import math
 
 import numpy as np
 
+from model.jit import jit
 from model.levers import (
     bandwidth,
     capacity_test,
@@ -69,6 +70,23 @@ def yearly_amount(model, key: str, per_year: float, start: int) -> int:
     total = int(math.floor(per_year * model.params.scale * years + 0.5))
     model.lever_state[key] = total
     return max(total - done, 0)
+
+
+def count_by(group: np.ndarray, mask: np.ndarray, n: int) -> np.ndarray:
+    """Per group (buurt or wijk index, `n` groups) the number of rows where `mask` holds,
+    as floats: the numbers of `np.bincount(group, weights=mask, minlength=n)`, in one
+    compiled pass (bincount converts the mask to floats and reads the groups twice; the
+    levers count a whole column of the stock this way several times a year)."""
+    out = np.zeros(n)
+    _count_by(group, mask, out)
+    return out
+
+
+@jit
+def _count_by(group, mask, out):
+    for i in range(group.size):
+        if mask[i]:
+            out[group[i]] += 1.0
 
 
 def apply(model) -> None:

@@ -23,7 +23,7 @@ census counts. At most `bandwidth_max_per_year` dwellings leave wijken in a year
 import numpy as np
 
 from model import stock
-from model.categories import SEGMENT_OWNER, Owner
+from model.categories import Owner
 from model.categories import Segment as S
 from model.phases.indicators import MIN_WIJK_DWELLINGS
 from model.rules import LIBERALISATION_LIMIT
@@ -32,20 +32,18 @@ NAME = "bandwidth"
 MARGIN = 0.015  # aim this far inside the band, so sampling noise does not push a wijk out
 LEAD_YEARS = 1  # reach the band a year before the last one (a margin for chance)
 VACANT_ODDS = 5.0
-SEGMENT_OWNER_ARRAY = np.asarray(SEGMENT_OWNER)
 
 
 def is_on(params) -> bool:
     return bool(params.bandwidth)
 
 
-def corporation(model, owner: np.ndarray, pending: np.ndarray) -> np.ndarray:
-    """Per dwelling row (up to `n_rows`; `owner` and `pending` its owners and pending
-    changes): whether it is the corporation's, counting a sale that waits for a letting as
-    done."""
-    d = model.dwellings
-    leaving = pending & (SEGMENT_OWNER_ARRAY[np.maximum(d.pending_segment[: d.n_rows], 0)]
-                         != Owner.CORPORATION)
+def corporation(model, owner: np.ndarray) -> np.ndarray:
+    """Per dwelling row (up to `n_rows`; `owner` their owners): whether it is the
+    corporation's, counting a sale that waits for a letting as done."""
+    # A pending change into a segment past the corporation's ones (S.CORP_MIDDLE) is a sale;
+    # NO_CHANGE (-1) is none.
+    leaving = model.dwellings.pending_segment[:owner.size] > S.CORP_MIDDLE
     return (owner == Owner.CORPORATION) & ~leaving
 
 
@@ -53,10 +51,12 @@ def plan(model, live: np.ndarray, is_corp: np.ndarray) -> tuple[np.ndarray, np.n
     """Corporation dwellings to take out of and to add to each wijk this year (floats), for
     the living dwellings (`live`, a mask over the rows) of which `is_corp` are the
     corporation's."""
+    from model.levers import count_by
+
     p, d, city = model.params, model.dwellings, model.city
     wijk = d.wijk[: d.n_rows]
-    total = np.bincount(wijk, weights=live, minlength=city.n_wijken)
-    corp = np.bincount(wijk, weights=is_corp & live, minlength=city.n_wijken)
+    total = count_by(wijk, live, city.n_wijken)
+    corp = count_by(wijk, is_corp & live, city.n_wijken)
     years_left = max(p.bandwidth_end - LEAD_YEARS - model.year + 1, 1)
     lo, hi = p.bandwidth_low + MARGIN, p.bandwidth_high - MARGIN
     big = total >= MIN_WIJK_DWELLINGS * p.scale
@@ -85,7 +85,7 @@ def _whole(model, x: np.ndarray) -> np.ndarray:
 
 
 def apply(model) -> None:
-    from model.levers import scheduled
+    from model.levers import count_by, scheduled
 
     p, d = model.params, model.dwellings
     if not (is_on(p) and scheduled(model, NAME)):
@@ -94,14 +94,13 @@ def apply(model) -> None:
     n_rows = d.n_rows
     live, owner = d.alive[:n_rows], d.owner[:n_rows]
     pending = stock.pending(model, slice(n_rows))
-    is_corp = corporation(model, owner, pending)
+    is_corp = corporation(model, owner)
     take, add = plan(model, live, is_corp)
     take, add = _whole(model, take), _whole(model, add)
     corp = d.living(is_corp & ~pending)
     private = d.living((owner == Owner.PRIVATE_LANDLORD) & ~pending)
     # Dwellings per buurt that corporations do not own: where new corporation homes go.
-    other = np.bincount(d.buurt[:n_rows], weights=live & (owner != Owner.CORPORATION),
-                        minlength=model.city.n_buurten)
+    other = count_by(d.buurt[:n_rows], live & (owner != Owner.CORPORATION), model.city.n_buurten)
     _take_out(model, corp, take)
     _add_in(model, private, add, other)
 

@@ -16,7 +16,7 @@ split dwellings in failing buurten (`model/levers/private_renting.py`).
 
 import numpy as np
 
-from model.allocation import AllocationRule, for_choosers
+from model.allocation import AllocationRule
 
 NAME = "capacity_test"
 
@@ -56,11 +56,11 @@ class CapacityTest(AllocationRule):
     def active(self, model) -> bool:
         return enforced(model) and bool(model.capacity_failing.any())
 
-    def forbid(self, model, market, idx, offered, j):
-        vulnerable = market.per_chooser(
-            NAME, lambda: model.households.vulnerable[market.ch.rows])[idx]
-        return for_choosers(vulnerable, offered, j,
-                            lambda dw: model.capacity_failing[model.dwellings.buurt[dw]])
+    def barred(self, model, market):
+        return model.households.vulnerable[market.ch.rows]
+
+    def closed(self, model, market, offered):
+        return model.capacity_failing[model.dwellings.buurt[offered]]
 
 
 def rules(params, city) -> list:

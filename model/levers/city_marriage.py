@@ -48,14 +48,12 @@ def pairs(params, city) -> list[tuple[int, str | int]]:
                                  "corporation stock is thinned (a wijk code or name)")
         wb = _wijk(city, b)
         if wb is None:
-            match = outside[(outside["gm_code"].str.casefold() == b.casefold())
-                            | (outside["name"].str.casefold() == b.casefold())]
-            if match.empty:
+            wb = _municipality(outside, b)
+            if wb is None:
                 known = ", ".join(f"{r.name} ({r.gm_code})" for r in outside.itertuples())
                 raise ParameterError(f"city_marriages: pair '{text}': '{b}' is neither a "
                                      f"wijk of {city.name} nor a neighbouring municipality "
                                      f"({known})")
-            wb = str(match["gm_code"].iloc[0])
         if wb == wa:
             raise ParameterError(f"city_marriages: pair '{text}' pairs a wijk with itself")
         out.append((wa, wb))
@@ -67,6 +65,16 @@ def _wijk(city, name: str) -> int | None:
     for i, (code, label) in enumerate(zip(city.wijk_codes, city.wijk_names, strict=True)):
         if key in (str(code).casefold(), str(label).casefold()):
             return i
+    return None
+
+
+def _municipality(outside, name: str) -> str | None:
+    """The code of the neighbouring municipality with this code or name (plain Python: the
+    table is a handful of rows, where pandas' string methods cost milliseconds)."""
+    key = name.casefold()
+    for code, label in zip(outside["gm_code"], outside["name"], strict=True):
+        if key in (str(code).casefold(), str(label).casefold()):
+            return str(code)
     return None
 
 
@@ -105,11 +113,12 @@ def apply(model) -> None:
 def _buurten_of(model, wijk: int, n: int) -> np.ndarray:
     """Buurten of `wijk` for n new corporation dwellings: where the corporation share is
     lowest (odds proportional to the buurt's other dwellings)."""
+    from model.levers import count_by
+
     d, city = model.dwellings, model.city
     n_rows = d.n_rows
-    other = np.bincount(d.buurt[:n_rows],
-                        weights=d.alive[:n_rows] & (d.owner[:n_rows] != Owner.CORPORATION),
-                        minlength=city.n_buurten)
+    other = count_by(d.buurt[:n_rows], d.alive[:n_rows] & (d.owner[:n_rows] != Owner.CORPORATION),
+                     city.n_buurten)
     weight = np.where(city.buurt_wijk == wijk, other + 1e-9, 0.0)
     return model.rng.choice(city.n_buurten, size=n, p=weight / weight.sum())
 

@@ -42,7 +42,7 @@ def excess(model) -> float:
 
 
 def apply(model) -> None:
-    from model.levers import scheduled
+    from model.levers import count_by, scheduled
 
     p, d, city = model.params, model.dwellings, model.city
     if not (is_on(p) and scheduled(model, NAME)):
@@ -57,8 +57,8 @@ def apply(model) -> None:
     live, buurt, vacant = d.alive[:n_rows], d.buurt[:n_rows], d.occupant[:n_rows] < 0
     pending = stock.pending(model, slice(n_rows))
     rented = live & (vacant | (d.owner[:n_rows] == Owner.CORPORATION)) & ~pending
-    vacancy = (np.bincount(buurt, weights=vacant & live, minlength=city.n_buurten)
-               / np.maximum(np.bincount(buurt, weights=live, minlength=city.n_buurten), 1))
+    vacancy = (count_by(buurt, vacant & live, city.n_buurten)
+               / np.maximum(count_by(buurt, live, city.n_buurten), 1))
     high = rented & (vacancy > p.demolition_buurt_vacancy)[buurt]
     pool = high if high.any() else rented  # the candidates, as a mask over the rows
     weight = (np.where(vacant[pool], VACANT_ODDS, 1.0)

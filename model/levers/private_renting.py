@@ -21,7 +21,7 @@ import numpy as np
 
 from model import rules as dutch_rules
 from model import stock
-from model.allocation import AllocationRule, for_choosers
+from model.allocation import AllocationRule
 from model.categories import Owner
 from model.categories import Segment as S
 
@@ -53,9 +53,9 @@ def apply(model) -> None:
 def landlords_split(model) -> None:
     """Landlords split a share of the large private rentals into units."""
     p, d = model.params, model.dwellings
-    rows = d.rows()
-    large = rows[(d.owner[rows] == Owner.PRIVATE_LANDLORD) & (d.rooms[rows] >= LARGE_ROOMS)
-                 & ~stock.pending(model, rows)]
+    n_rows = d.n_rows
+    large = d.living((d.owner[:n_rows] == Owner.PRIVATE_LANDLORD)
+                     & (d.rooms[:n_rows] >= LARGE_ROOMS) & ~stock.pending(model, slice(n_rows)))
     from model.levers import capacity_test
 
     if capacity_test.enforced(model):
@@ -98,11 +98,13 @@ class LocalBinding(AllocationRule):
     def active(self, model) -> bool:
         return _scheduled(model) and model.params.local_binding
 
-    def forbid(self, model, market, idx, offered, j):
-        unbound = market.per_chooser(self.lever, lambda: unbound_choosers(model, market.ch))[idx]
-        d, limit = model.dwellings, model.params.local_binding_rent_max
-        return for_choosers(unbound, offered, j, lambda dw: (d.segment[dw] == S.PRIVATE_CHEAP)
-                            & (d.rent[dw] <= limit))
+    def barred(self, model, market):
+        return unbound_choosers(model, market.ch)
+
+    def closed(self, model, market, offered):
+        d = model.dwellings
+        return ((d.segment[offered] == S.PRIVATE_CHEAP)
+                & (d.rent[offered] <= model.params.local_binding_rent_max))
 
 
 def rules(params, city) -> list:

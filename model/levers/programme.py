@@ -70,10 +70,12 @@ def transform(model, segment: int, n: int, per_buurt: np.ndarray) -> int:
 
 def _stock_per_buurt(model) -> np.ndarray:
     """Dwellings per buurt and segment."""
+    from model.levers import count_by
+
     d, n_b = model.dwellings, model.city.n_buurten
     n_rows = d.n_rows
     cell = d.buurt[:n_rows].astype(np.int64) * 8 + d.segment[:n_rows]
-    return np.bincount(cell, weights=d.alive[:n_rows], minlength=n_b * 8).reshape(n_b, 8)
+    return count_by(cell, d.alive[:n_rows], n_b * 8).reshape(n_b, 8)
 
 
 def locate(model, segment: int, n: int, per_buurt: np.ndarray) -> np.ndarray:

@@ -14,7 +14,7 @@ both are counted.
 import numpy as np
 
 from model import rules as dutch_rules
-from model.allocation import AllocationRule, for_choosers
+from model.allocation import AllocationRule
 from model.categories import Segment as S
 
 NAME = "selective_allocation"
@@ -62,11 +62,12 @@ class SelectiveAllocation(AllocationRule):
 
         return scheduled(model, NAME)
 
-    def forbid(self, model, market, idx, offered, j):
-        subject = market.per_chooser(NAME, lambda: subject_choosers(model, market.ch))[idx]
+    def barred(self, model, market):
+        return subject_choosers(model, market.ch)
+
+    def closed(self, model, market, offered):
         d = model.dwellings
-        return for_choosers(subject, offered, j, lambda dw: self.designated[d.buurt[dw]]
-                            & RENTED_CHEAP[d.segment[dw]])
+        return self.designated[d.buurt[offered]] & RENTED_CHEAP[d.segment[offered]]
 
 
 def rules(params, city) -> list:

@@ -77,23 +77,22 @@ class TargetGroups(AllocationRule):
     """Reserved dwellings only for their target group; counts lettings of new dwellings."""
 
     lever = NAME
+    kinds = 3  # social, middle, affordable (GROUP_BIT)
 
     def __init__(self, enforced: bool):
         self.enforced = enforced
 
-    def forbid(self, model, market, idx, offered, j):
-        if not self.enforced:
-            return None
+    def barred(self, model, market):
+        return outside_groups(market.ctx) if self.enforced else None
+
+    def closed(self, model, market, offered):
+        """A reserved dwelling's group bit (0 for the others): a pair is forbidden where it
+        is a group the chooser is outside."""
         d = model.dwellings
         reserved = np.flatnonzero(d.regulated_until[offered] >= model.year)
-        if reserved.size == 0:
-            return None
-        # A pair is forbidden where the dwelling's group bit is one the chooser is outside.
-        barred = np.zeros(offered.size, dtype=np.uint8)
-        barred[reserved] = GROUP_BIT[group_of(d, offered[reserved])]
-        barred = barred[j]
-        barred &= outside_groups(market.ctx)[idx][:, None]
-        return np.flatnonzero(barred != 0)  # (nonzero is much faster on booleans)
+        bits = np.zeros(offered.size, dtype=np.uint8)
+        bits[reserved] = GROUP_BIT[group_of(d, offered[reserved])]
+        return bits
 
     def let(self, model, market, winners, homes):
         d, f, p = model.dwellings, model.flows, model.params
