@@ -70,8 +70,8 @@ def test_deaths_as_the_numpy_code(fn):
     alive[rows[ends]] = False
     alone_80 = np.flatnonzero(alive & (want["size"] == 1) & (want["age"] >= 80))
 
-    got_ends, got_alone = fn(rows, h["age"], h["adults"], h["size"], h["income"], first,
-                             second, q_by_age)
+    got_ends, got_alone = fn(N_ROWS, h["alive"], h["age"], h["adults"], h["size"],
+                             h["income"], first, second, q_by_age)
     np.testing.assert_array_equal(got_ends, rows[ends])
     np.testing.assert_array_equal(got_alone, alone_80)
     for k in ("adults", "size", "income"):
@@ -101,7 +101,7 @@ def test_ageing_and_income_as_the_numpy_code(fn):
     floor = np.where(np.take(want["size"], rows) > 1, *demography.INCOME_FLOOR[::-1])
     want["income"][rows] = np.maximum(income, floor, out=income)
 
-    fn(rows, h["age"], h["years"], h["income"], h["size"], by_age, shock, lost,
+    fn(N_ROWS, h["alive"], h["age"], h["years"], h["income"], h["size"], by_age, shock, lost,
        np.float32(job_loss_rate))
     for k in ("age", "years", "income"):
         np.testing.assert_array_equal(h[k], want[k])

@@ -50,29 +50,32 @@ def deaths_and_care(model) -> None:
     """Adults die; a household whose last adult dies ends, as does a single aged 80+ who
     moves to a care home. A surviving partner carries on with a lower income."""
     h, p, rng = model.households, model.params, model.rng
-    rows = h.rows()
-    first, second = rng.random(rows.size), rng.random(rows.size)  # one draw per adult
-    ends, alone_80 = _deaths(rows, h.age, h.adults, h.size, h.income, first, second,
-                             death_probability_by_age(p.mortality_scale))
+    n_living = h.count()
+    first, second = rng.random(n_living), rng.random(n_living)  # one draw per adult
+    ends, alone_80 = _deaths(h.n_rows, h.alive, h.age, h.adults, h.size, h.income, first,
+                             second, death_probability_by_age(p.mortality_scale))
     _end_households(model, ends, "death")
     _end_households(model, _some(rng, alone_80, p.to_care_rate_80plus), "care_home")
 
 
 @jit
-def _deaths(rows, age, adults, size, income, first, second, q_by_age):
-    """Deaths among the adults of `rows` (`first`/`second`: a uniform draw per household
-    for each adult), in one pass: a survivor's household shrinks and gets poorer. Returns
-    the rows that end and the surviving singles aged 80+ (who may move to a care home).
-    (Written without branches where the data would make them unpredictable: a row is
-    written to `alone_80` always, and kept by counting it.)"""
-    ends = np.empty(rows.size, np.int64)
-    alone_80 = np.empty(rows.size, np.int64)
-    n_ends = n_alone = 0
+def _deaths(n, alive, age, adults, size, income, first, second, q_by_age):
+    """Deaths among the adults of the living households (`first`/`second`: a uniform draw
+    per living household, in row order, for each adult), in one pass: a survivor's
+    household shrinks and gets poorer. Returns the rows that end and the surviving singles
+    aged 80+ (who may move to a care home). (Written without branches where the data would
+    make them unpredictable: a row is written to `alone_80` always, and kept by counting
+    it.)"""
+    ends = np.empty(first.size, np.int64)
+    alone_80 = np.empty(first.size, np.int64)
+    n_ends = n_alone = i = 0
     oldest = q_by_age.size - 1
-    for i in range(rows.size):
-        r = rows[i]
+    for r in range(n):
+        if not alive[r]:
+            continue
         q = q_by_age[min(age[r], oldest)]
         deaths = int(first[i] < q) + int((adults[r] == 2) & (second[i] < q))
+        i += 1
         if deaths > 0:
             if deaths >= adults[r]:
                 ends[n_ends] = r
@@ -89,29 +92,33 @@ def _deaths(rows, age, adults, size, income, first, second, q_by_age):
 def ageing_and_income(model) -> None:
     """Everyone ages; incomes drift with age, take random shocks, job losses and retirement."""
     h, p, rng = model.households, model.params, model.rng
-    rows = h.rows()
+    n_living = h.count()
     # Yearly factor by age: career drift, and the drop at retirement (67).
     by_age = np.ones(121)
     by_age[:35] = np.exp(p.income_drift_young)
     by_age[35:50] = np.exp(p.income_drift_mid)
     by_age[67] = p.retirement_income_ratio
     sd = p.income_shock_sd
-    shock = rng.standard_normal(rows.size, dtype=np.float32)  # made lognormal in place
+    shock = rng.standard_normal(n_living, dtype=np.float32)  # made lognormal in place
     shock *= sd
     shock -= sd**2 / 2
     np.exp(shock, out=shock)
-    lost = rng.random(rows.size, dtype=np.float32)  # job loss where below job_loss_rate
-    _age_and_earn(rows, h.age, h.years, h.income, h.size, by_age, shock, lost,
+    lost = rng.random(n_living, dtype=np.float32)  # job loss where below job_loss_rate
+    _age_and_earn(h.n_rows, h.alive, h.age, h.years, h.income, h.size, by_age, shock, lost,
                   np.float32(p.job_loss_rate))
 
 
 @jit
-def _age_and_earn(rows, age, years, income, size, by_age, shock, lost, job_loss_rate):
-    """A year older and the new income of each household in `rows`, in one pass: the age
-    factor, the shock, job loss (draw in `lost` below `job_loss_rate`, before 67) and the
-    social minimum, in this order."""
-    for i in range(rows.size):
-        r = rows[i]
+def _age_and_earn(n, alive, age, years, income, size, by_age, shock, lost, job_loss_rate):
+    """A year older and the new income of each living household, in one pass (`shock` and
+    `lost` hold a draw per living household, in row order): the age factor, the shock, job
+    loss (draw in `lost` below `job_loss_rate`, before 67) and the social minimum, in this
+    order."""
+    i = -1
+    for r in range(n):
+        if not alive[r]:
+            continue
+        i += 1
         age[r] += 1
         years[r] += 1
         a = min(age[r], by_age.size - 1)
