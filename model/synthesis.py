@@ -18,7 +18,15 @@ from functools import lru_cache
 import numpy as np
 
 from model import rules
-from model.categories import SEGMENT_OWNER, SEGMENTS, HouseholdType, IncomeClass, Origin, Owner
+from model.categories import (
+    INCOME_CLASSES,
+    SEGMENT_OWNER,
+    SEGMENTS,
+    HouseholdType,
+    IncomeClass,
+    Origin,
+    Owner,
+)
 from model.categories import Segment as S
 from model.city import City
 from model.jit import jit
@@ -106,23 +114,28 @@ def _by_group_then_key_descending(group: np.ndarray, key: np.ndarray) -> np.ndar
     return by_key[np.argsort(group[by_key], kind="stable")]
 
 
-def _sample_rows(probs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """One categorical draw per row of a probability matrix (inverse CDF)."""
-    return _inverse_cdf(np.ascontiguousarray(probs, dtype=np.float64), rng.random(len(probs)))
+def _sample_rows(table: np.ndarray, rows: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """One categorical draw per entry of `rows`, with the probabilities of that row of
+    `table` (inverse CDF). Many draws share a few rows (a buurt, class and type), so the
+    rows are read in place rather than gathered into a matrix per draw."""
+    return _inverse_cdf(np.ascontiguousarray(table, dtype=np.float64),
+                        np.asarray(rows, dtype=np.intp), rng.random(len(rows)))
 
 
 @jit
-def _inverse_cdf(probs, r):
-    """Per row i: the number of cumulative sums of probs[i] below r[i] x the row's total
-    (at most the last column). The sums are added left to right, as np.cumsum does."""
-    n, k = probs.shape
+def _inverse_cdf(table, rows, r):
+    """Per draw i, from p = table[rows[i]]: the number of cumulative sums of p below r[i] x
+    its total (at most the last column). The sums are added left to right, as np.cumsum
+    does."""
+    n, k = rows.size, table.shape[1]
     out = np.empty(n, dtype=np.int64)
     cdf = np.empty(k)
     for i in range(n):
-        total = probs[i, 0]
+        p = table[rows[i]]
+        total = p[0]
         cdf[0] = total
         for j in range(1, k):
-            total = total + probs[i, j]
+            total = total + p[j]
             cdf[j] = total
         u = r[i] * total
         below = 0
@@ -306,7 +319,7 @@ def _household_types(city: City, buurt: np.ndarray, cls: np.ndarray, single_fami
         factor *= np.where(expected > 0, target / np.maximum(expected, 1e-12), 1.0)
     probs = weights * factor[:, None, None, :]
     probs /= probs.sum(axis=3, keepdims=True)
-    return _sample_rows(probs.reshape(-1, 3)[cell], rng).astype(np.int8)
+    return _sample_rows(probs.reshape(-1, 3), cell, rng).astype(np.int8)
 
 
 def _ages(city: City, buurt: np.ndarray, htype: np.ndarray, cls: np.ndarray,
@@ -315,8 +328,11 @@ def _ages(city: City, buurt: np.ndarray, htype: np.ndarray, cls: np.ndarray,
     groups = buurt_columns(city, "age_15_25", "age_25_45", "age_45_65", "age_65_plus")
     bands = np.stack([groups[:, 0] * 0.7, groups[:, 1] / 2, groups[:, 1] / 2, groups[:, 2] / 2,
                       groups[:, 2] / 2, groups[:, 3] * 0.55, groups[:, 3] * 0.45], axis=1)
-    probs = bands[buurt] * AGE_TILT_BY_TYPE[htype] * AGE_TILT_BY_CLASS[cls] + 1e-9
-    band = _sample_rows(probs, rng)
+    n_types, n_classes = len(AGE_TILT_BY_TYPE), len(AGE_TILT_BY_CLASS)
+    probs = (bands[:, None, None, :] * AGE_TILT_BY_TYPE[None, :, None, :]
+             * AGE_TILT_BY_CLASS[None, None, :, :] + 1e-9)  # buurt x type x class x band
+    band = _sample_rows(probs.reshape(-1, len(AGE_BANDS) - 1),
+                        (buurt * n_types + htype) * n_classes + cls, rng)
     lo, hi = AGE_BANDS[band], AGE_BANDS[band + 1]
     return (lo + np.floor(rng.random(band.size) * (hi - lo))).astype(np.int16)
 
@@ -372,14 +388,15 @@ def build_households(city: City, params: Params, rng: np.random.Generator, d: Dw
     occupied = np.bincount(ob * len(SEGMENTS) + oseg, minlength=city.n_buurten * len(SEGMENTS)
                            ).reshape(city.n_buurten, len(SEGMENTS)).astype(np.float64)
     probs = class_probabilities(city, params, occupied)
-    cls = _sample_rows(probs[ob, oseg], rng).astype(np.int8)
+    cls = _sample_rows(probs.reshape(-1, len(INCOME_CLASSES)), ob * len(SEGMENTS) + oseg,
+                       rng).astype(np.int8)
 
     htype = _household_types(city, ob, cls, d.single_family[occ], rng)
     with_children = htype == HouseholdType.WITH_CHILDREN
     adults = np.where(htype == HouseholdType.SINGLE, 1, 2)
     adults = np.where(with_children & (rng.random(occ.size) < SINGLE_PARENT_SHARE), 1, adults)
     children = np.where(with_children, 1 + _sample_rows(
-        np.broadcast_to(CHILDREN_PROBS, (occ.size, 4)), rng), 0)
+        CHILDREN_PROBS[None, :], np.zeros(occ.size, dtype=np.intp), rng), 0)
     size = (adults + children).astype(np.int8)
 
     h = Households(capacity=int(occ.size * 1.4))
