@@ -1,10 +1,19 @@
-"""The market's pair utility (model/phases/market.py `_pair_utilities`): the rule, checked
-term by term against numpy on random tables, compiled and as plain Python."""
+"""The market's compiled loops (model/phases/market.py): the pair utility checked term by
+term against numpy on random tables, compiled and as plain Python; the others each against
+the numpy they replaced."""
 
 import numpy as np
 import pytest
 
-from model.phases.market import N_RULES, _pair_utilities
+from model.phases.market import (
+    N_RULES,
+    _choice_sets,
+    _daeb_cap,
+    _highest_bids,
+    _next_best,
+    _pair_utilities,
+    _vacant_rows,
+)
 
 
 def tables(rng, n_choosers=40, n_offer=30, n_types=6, n_buurten=7, k=5):
@@ -85,3 +94,52 @@ def test_homes_are_not_retested_and_take_the_bonus():
                     t["senior"], t["limits"], np.float32(1.0), np.float32(0.0), False, idx,
                     home, noise[:, :1], util0, best)
     np.testing.assert_allclose(util - util0, 0.5, rtol=1e-5)
+
+
+# --- The market's other compiled loops, each against the numpy it replaced ---------------
+def test_choice_sets_are_the_draws_times_n_truncated():
+    draw = np.random.default_rng(1).random((50, 20), dtype=np.float32)
+    draw[0, 0] = np.nextafter(np.float32(1), np.float32(0))  # the largest draw below 1
+    want = np.minimum((draw * np.float32(7)).astype(np.intp), 6)
+    np.testing.assert_array_equal(_choice_sets(draw, 7), want)
+
+
+def test_next_best_closes_the_best_and_takes_the_first_of_the_rest():
+    util = np.array([[1.0, 3.0, 2.0, 2.0], [5.0, 1.0, 1.0, 0.0]], dtype=np.float32)
+    best = np.array([1, 0])
+    _next_best(util, np.array([0, 1]), best)
+    np.testing.assert_array_equal(best, [2, 1])  # ties: the first of equals, as argmax
+    assert util[0, 1] == -np.inf and util[1, 0] == -np.inf
+
+
+def test_highest_bids_match_a_stable_sort_by_dwelling_and_priority():
+    rng = np.random.default_rng(5)
+    targets = rng.integers(0, 40, 300)
+    priority = np.round(rng.random(300) * 4, 1)  # many ties
+    slots = np.full(50, -1, dtype=np.intp)
+    win = _highest_bids(targets, priority, slots)
+    order = np.argsort(targets * 1024.0 - priority, kind="stable")
+    first = np.r_[True, targets[order][1:] != targets[order][:-1]]
+    np.testing.assert_array_equal(win, order[first])
+    assert (slots == -1).all()  # the scratch is left as it was found
+
+
+def test_daeb_cap_keeps_the_first_above_the_limit_while_there_is_room():
+    social = np.array([True, True, True, True, False, True])
+    winners = np.arange(6)
+    daeb = np.array([True, False, False, True, False, False])  # 1, 2, 5 above the limit
+    passend = np.array([True, False, False, True, True, False])
+    aftopping = np.full(6, 650.0)
+    rent = np.array([600.0, 700.0, 700.0, 700.0, 900.0, 700.0])
+    # 10% free share, 18 lettings so far of which 1 above: room for (0.1 x 20 - 1) / 0.9
+    ok, let, kept, n_passend, n_passend_ok = _daeb_cap(
+        social, winners, winners, daeb, passend, aftopping, rent, 0.1, 18, 1)
+    np.testing.assert_array_equal(ok, [True, True, False, True, True, False])
+    assert (let, kept, n_passend, n_passend_ok) == (3, 1, 2, 1)
+
+
+def test_vacant_rows_are_empty_standing_and_not_withheld():
+    occupant = np.array([-1, 3, -1, -1, -1, -1])
+    alive = np.array([True, True, False, True, True, True])
+    withheld = np.array([False, False, False, True, False, False])
+    np.testing.assert_array_equal(_vacant_rows(occupant, alive, withheld, 5), [0, 4])

@@ -96,18 +96,19 @@ class TargetGroups(AllocationRule):
 
     def let(self, model, market, winners, homes):
         d, f, p = model.dwellings, model.flows, model.params
-        recent = (d.built[homes] > 0) & (model.year - d.built[homes] < p.target_group_lock_years)
-        if not recent.any():
+        built = d.built[homes]
+        recent = np.flatnonzero((built > 0) & (built > model.year - p.target_group_lock_years))
+        if recent.size == 0:
             return
         winners, homes = winners[recent], homes[recent]
         group = group_of(d, homes)
         new = group != NONE
         ok = in_group(market.ctx, winners, group)
         reserved = d.regulated_until[homes] >= model.year
-        f.new_lettings += int(new.sum())
-        f.new_lettings_in_group += int((new & ok).sum())
-        f.regulated_lettings += int(reserved.sum())
-        f.regulated_lettings_in_group += int((reserved & ok).sum())
+        f.new_lettings += np.count_nonzero(new)
+        f.new_lettings_in_group += np.count_nonzero(new & ok)
+        f.regulated_lettings += np.count_nonzero(reserved)
+        f.regulated_lettings_in_group += np.count_nonzero(reserved & ok)
 
 
 def rules(params, city) -> list:

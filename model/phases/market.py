@@ -299,6 +299,7 @@ FIT32 = FIT.astype(np.float32)
 CORP_SOCIAL, CORP_MIDDLE, PRIVATE_CHEAP, PRIVATE_FREE, OWN_1 = (
     int(S.CORP_SOCIAL), int(S.CORP_MIDDLE), int(S.PRIVATE_CHEAP), int(S.PRIVATE_FREE), int(S.OWN_1))
 LOW_PT, LOW_DAEB = int(IncomeClass.LOW_PT), int(IncomeClass.LOW_DAEB)
+CORPORATION = int(Owner.CORPORATION)
 
 
 def choose(model, ctx: "_Context", idx: np.ndarray, offer: _Offer, j: np.ndarray,
@@ -364,10 +365,24 @@ def _vacancies(model) -> np.ndarray:
     """This round's vacant dwellings, with the changes that waited for their next letting
     applied."""
     d = model.dwellings
-    n = d.n_rows
-    vacant = np.flatnonzero((d.occupant[:n] == VACANT) & d.alive[:n] & ~d.withheld[:n])
+    vacant = _vacant_rows(d.occupant, d.alive, d.withheld, d.n_rows)
     stock.apply_pending(model, vacant)
     return vacant
+
+
+@jit
+def _vacant_rows(occupant, alive, withheld, n):
+    """Rows below `n` of dwellings that stand, are empty and are not withheld from letting."""
+    count = 0
+    for row in range(n):
+        count += occupant[row] == VACANT and alive[row] and not withheld[row]
+    rows = np.empty(count, dtype=np.intp)
+    k = 0
+    for row in range(n):
+        if occupant[row] == VACANT and alive[row] and not withheld[row]:
+            rows[k] = row
+            k += 1
+    return rows
 
 
 def _gumbel(rng, shape) -> np.ndarray:
@@ -528,40 +543,74 @@ def _resolve_bids(model, ctx: _Context, bidders: np.ndarray, targets: np.ndarray
     """One winner per dwelling by priority; cap lettings above the DAEB limit."""
     if bidders.size == 0:
         return bidders, targets
-    p, d, rng = model.params, model.dwellings, model.rng
-    social = d.segment[targets] == S.CORP_SOCIAL
-    corporation = d.owner[targets] == Owner.CORPORATION
-    priority = rng.random(bidders.size)
-    # Corporations let by urgency, then waiting time; sellers and private landlords take the
-    # highest bid, so a higher income usually wins.
-    priority += np.where(social, ctx.social_priority[bidders], 0.0)
-    priority += np.where(corporation, ctx.extra_priority[bidders], ctx.log_income[bidders])
+    p, d, flows = model.params, model.dwellings, model.flows
+    priority = model.rng.random(bidders.size)
+    social = _landlord_priority(priority, bidders, targets, d.segment, d.owner,
+                                ctx.social_priority, ctx.extra_priority, ctx.log_income)
     if lever_rules:
         priority += allocation.priority(model, lever_rules, market, bidders, targets)
     win = _highest_bids(targets, priority, ctx.bid_slots)
     winners, homes, social = bidders[win], targets[win], social[win]
-
-    # DAEB rule: at most the free share of social lettings to households above the limit.
-    above = social & ~ctx.daeb[winners]
-    flows = model.flows
-    eligible_lettings = int(np.count_nonzero(social & ~above))
-    # Largest n with (above + n) <= free_share * (lettings + eligible + n):
-    room = (p.daeb_free_share * (flows.corp_lettings + eligible_lettings)
-            - flows.corp_lettings_above_daeb) / (1 - p.daeb_free_share)
-    keep_above = np.flatnonzero(above)[: max(int(np.floor(room + 1e-9)), 0)]
-    ok = ~above
-    ok[keep_above] = True
-    let_social = social & ok
-    passend = let_social & ctx.passend[winners]
-    flows.corp_lettings += int(np.count_nonzero(let_social))
-    flows.corp_lettings_above_daeb += int(keep_above.size)
-    flows.corp_lettings_passend += int(np.count_nonzero(passend))
-    flows.corp_lettings_passend_ok += int(np.count_nonzero(
-        passend & (d.rent[homes] <= ctx.aftopping[winners])))
+    ok, let_social, kept_above, passend, passend_ok = _daeb_cap(
+        social, winners, homes, ctx.daeb, ctx.passend, ctx.aftopping, d.rent,
+        p.daeb_free_share, flows.corp_lettings, flows.corp_lettings_above_daeb)
+    flows.corp_lettings += let_social
+    flows.corp_lettings_above_daeb += kept_above
+    flows.corp_lettings_passend += passend
+    flows.corp_lettings_passend_ok += passend_ok
     winners, homes = winners[ok], homes[ok]
     if lever_rules:
         allocation.let(model, lever_rules, market, winners, homes)
     return winners, homes
+
+
+@jit
+def _landlord_priority(priority, bidders, targets, segment, owner, social_priority,
+                       extra_priority, log_income):
+    """Add each landlord's ranking of its bidders to their random draws (`priority`, in
+    place): corporations let social rent by urgency, then waiting time (plus the priority of
+    the displaced); sellers and private landlords take the highest bid (log income), so a
+    higher income usually wins. Returns which bids are for social rent."""
+    social = np.empty(bidders.size, dtype=np.bool_)
+    for k in range(bidders.size):
+        b, t = bidders[k], targets[k]
+        social[k] = segment[t] == CORP_SOCIAL
+        priority[k] += social_priority[b] if social[k] else 0.0
+        priority[k] += extra_priority[b] if owner[t] == CORPORATION else log_income[b]
+    return social
+
+
+@jit
+def _daeb_cap(social, winners, homes, daeb, passend, aftopping, rent, free_share, lettings,
+              lettings_above):
+    """The DAEB rule: at most `free_share` of a year's social lettings to households above
+    the DAEB limit (`lettings` and `lettings_above` so far this year); the first winners
+    above the limit keep their dwelling while there is room, the others lose it. Returns
+    which winners keep their dwelling, and this batch's social lettings, lettings above the
+    limit, passend-toewijzen lettings and those of them within the aftoppingsgrens."""
+    n = social.size
+    eligible = 0
+    for k in range(n):
+        if social[k] and daeb[winners[k]]:
+            eligible += 1
+    # Largest n with (above + n) <= free_share * (lettings + eligible + n):
+    room = (free_share * (lettings + eligible) - lettings_above) / (1 - free_share)
+    allowed = max(int(np.floor(room + 1e-9)), 0)
+    ok = np.ones(n, dtype=np.bool_)
+    let_social = kept_above = n_passend = n_passend_ok = 0
+    for k in range(n):
+        if not social[k]:
+            continue
+        w = winners[k]
+        if not daeb[w]:  # above the limit
+            ok[k] = kept_above < allowed
+            kept_above += ok[k]
+        if ok[k]:
+            let_social += 1
+            if passend[w]:
+                n_passend += 1
+                n_passend_ok += rent[homes[k]] <= aftopping[w]
+    return ok, let_social, kept_above, n_passend, n_passend_ok
 
 
 def _move_in(model, ch: Choosers, idx: np.ndarray, homes: np.ndarray) -> None:
