@@ -79,20 +79,18 @@ def test_homes_are_not_retested_and_take_the_bonus():
     home = np.arange(idx.size)[:, None]
     base = t["base"][:1, : idx.size]
     t["requirement"][:] = np.inf  # every rule would forbid every dwelling
-    util = np.empty(home.shape, np.float32)
-    best = np.empty(idx.size, np.intp)
-    _pair_utilities(base, True, t["yearly_cost"], t["crowding"], t["buurt"], False,
-                    t["zero_step_bonus"], t["rule"], t["requirement"], t["type_row"],
-                    t["income"], t["size"], t["distance_cost"], t["distance_row"],
-                    t["senior"], t["limits"], np.float32(1.0), np.float32(0.5), False, idx,
-                    home, noise[:, :1], util, best)
+
+    def homes(bonus):
+        util = np.empty(home.shape, np.float32)
+        _pair_utilities(base, True, t["yearly_cost"], t["crowding"], t["buurt"], False,
+                        t["zero_step_bonus"], t["rule"], t["requirement"], t["type_row"],
+                        t["income"], t["size"], t["distance_cost"], t["distance_row"],
+                        t["senior"], t["limits"], np.float32(1.0), np.float32(bonus), False,
+                        idx, home, noise[:, :1], util, np.empty(idx.size, np.intp))
+        return util
+
+    util, util0 = homes(0.5), homes(0.0)
     assert np.isfinite(util).all()
-    util0 = np.empty(home.shape, np.float32)
-    _pair_utilities(base, True, t["yearly_cost"], t["crowding"], t["buurt"], False,
-                    t["zero_step_bonus"], t["rule"], t["requirement"], t["type_row"],
-                    t["income"], t["size"], t["distance_cost"], t["distance_row"],
-                    t["senior"], t["limits"], np.float32(1.0), np.float32(0.0), False, idx,
-                    home, noise[:, :1], util0, best)
     np.testing.assert_allclose(util - util0, 0.5, rtol=1e-5)
 
 
