@@ -35,7 +35,9 @@ BELOW = np.array([
 
 def fits(cls: np.ndarray, size: np.ndarray, segment: np.ndarray,
          rent: np.ndarray) -> np.ndarray:
-    """Whether each household's dwelling fits it (vectorised over pairs)."""
+    """Whether each household's dwelling fits it (vectorised over pairs). The census counts
+    fitting households with the same rule in its compiled loop
+    (`model/phases/census.py: _count_households`); a test keeps the two equal."""
     cls = np.asarray(cls, dtype=np.intp)
     ok = np.take(FIT_FLAT, cls * FIT.shape[1] + segment)
     squeezed = (cls == IncomeClass.LOW_PT) & (rent > rules.aftopping_limit(size))
