@@ -110,16 +110,21 @@ def _take_out(model, corp: np.ndarray, take: np.ndarray) -> None:
     p, d = model.params, model.dwellings
     wijk = d.wijk[corp]
     demolish = np.minimum(_whole(model, take * p.bandwidth_demolish_share), take)
-    weight = (np.where(d.occupant[corp] < 0, VACANT_ODDS, 1.0)
-              * np.exp(-model.liveability[d.buurt[corp]]))
-    gone = stock.pick_per_group(model, corp, wijk, demolish, weight)
+
+    def demolition_odds(rows):  # (a function: asked only for the wijken that demolish)
+        return (np.where(d.occupant[rows] < 0, VACANT_ODDS, 1.0)
+                * np.exp(-model.liveability[d.buurt[rows]]))
+
+    def sale_odds(rows):
+        return np.where(d.occupant[rows] < 0, VACANT_ODDS, 1.0) * (1.0 + d.single_family[rows])
+
+    gone = stock.pick_per_group(model, corp, wijk, demolish, demolition_odds)
     stock.remove(model, gone, NAME)
     left = np.ones(corp.size, dtype=bool)  # (gone is a sorted subset of the sorted corp)
     left[np.searchsorted(corp, gone)] = False
     corp, wijk = corp[left], wijk[left]
     done = np.bincount(d.wijk[gone], minlength=take.size)
-    weight = np.where(d.occupant[corp] < 0, VACANT_ODDS, 1.0) * (1.0 + d.single_family[corp])
-    sold = stock.pick_per_group(model, corp, wijk, take - done, weight)
+    sold = stock.pick_per_group(model, corp, wijk, take - done, sale_odds)
     vacant = d.occupant[sold] < 0
     stock.sell(model, sold[vacant], Owner.OWNER_OCCUPIER, NAME)
     stock.sell(model, sold[~vacant], Owner.PRIVATE_LANDLORD, NAME)
@@ -129,9 +134,12 @@ def _add_in(model, private: np.ndarray, add: np.ndarray, other: np.ndarray) -> N
     """Buy and build `add[w]` corporation dwellings in each wijk w."""
     p, d = model.params, model.dwellings
     build = _whole(model, add * p.bandwidth_build_share)
-    weight = np.where(d.segment[private] == S.PRIVATE_CHEAP, 3.0, 1.0)
+
+    def purchase_odds(rows):
+        return np.where(d.segment[rows] == S.PRIVATE_CHEAP, 3.0, 1.0)
+
     bought = stock.pick_per_group(model, private, d.wijk[private], np.maximum(add - build, 0),
-                                  weight)
+                                  purchase_odds)
     segment = np.where(d.rent[bought] > LIBERALISATION_LIMIT, S.CORP_MIDDLE, S.CORP_SOCIAL)
     stock.relabel(model, bought, segment, acquisition=True)
     build = add - np.bincount(d.wijk[bought], minlength=add.size)

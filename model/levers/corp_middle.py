@@ -36,8 +36,11 @@ def apply(model) -> None:
     path = start_share + (p.corp_middle_target - start_share) * done
     n = int(np.ceil(path * corp.size - middle.sum()))
     candidates = corp[(d.segment[corp] == S.CORP_SOCIAL) & ~stock.pending(model, corp)]
-    weight = d.rooms[candidates] * np.exp(model.liveability[d.buurt[candidates]])
-    chosen = stock.pick(model, candidates, n, weight)
+
+    def odds(rows):  # (a function: not computed in the years there is nothing to mark)
+        return d.rooms[rows] * np.exp(model.liveability[d.buurt[rows]])
+
+    chosen = stock.pick(model, candidates, n, odds)
     stock.relabel(model, chosen, S.CORP_MIDDLE, rent=p.new_rent[S.CORP_MIDDLE],
                   at_next_letting=True)
 
