@@ -21,12 +21,15 @@ import numpy as np
 
 from model import stock
 from model.categories import Owner
+from model.jit import jit
 from model.phases.migration import target_households
+from model.state import NO_CHANGE
 from model.synthesis import largest_remainder
 
 NAME = "demolition"
 SAFETY = 0.006  # aim this far under the cap: the year's households are an expectation
 VACANT_ODDS = 20.0
+CORPORATION = int(Owner.CORPORATION)  # (a plain number for the compiled loop)
 
 
 def is_on(params) -> bool:
@@ -42,7 +45,7 @@ def excess(model) -> float:
 
 
 def apply(model) -> None:
-    from model.levers import count_by, scheduled
+    from model.levers import scheduled
 
     p, d, city = model.params, model.dwellings, model.city
     if not (is_on(p) and scheduled(model, NAME)):
@@ -52,18 +55,18 @@ def apply(model) -> None:
         return
     ratio = p.demolition_replacement_ratio
     n = min(int(np.ceil(over / (1.0 - ratio))), int(round(p.demolition_max_per_year * p.scale)))
-    # Columns read whole (as slices) and masked by `live`: cheaper than gathering rows.
+    # Columns read whole (as slices), in compiled passes: cheaper than numpy masks and gathers.
     n_rows = d.n_rows
-    live, buurt, vacant = d.alive[:n_rows], d.buurt[:n_rows], d.occupant[:n_rows] < 0
-    pending = stock.pending(model, slice(n_rows))
-    rented = live & (vacant | (d.owner[:n_rows] == Owner.CORPORATION)) & ~pending
-    vacancy = (count_by(buurt, vacant & live, city.n_buurten)
-               / np.maximum(count_by(buurt, live, city.n_buurten), 1))
-    high = rented & (vacancy > p.demolition_buurt_vacancy)[buurt]
-    pool = high if high.any() else rented  # the candidates, as a mask over the rows
-    weight = (np.where(vacant[pool], VACANT_ODDS, 1.0)
-              * np.exp(-model.liveability[buurt[pool]]))
-    gone = stock.pick(model, np.flatnonzero(pool), n, weight)
+    live, buurt, occupant = d.alive[:n_rows], d.buurt[:n_rows], d.occupant[:n_rows]
+    vacant, dwellings = np.zeros(city.n_buurten), np.zeros(city.n_buurten)
+    _count_vacant(live, buurt, occupant, vacant, dwellings)
+    high = vacant / np.maximum(dwellings, 1) > p.demolition_buurt_vacancy
+    pool = candidates(model, high)
+    if pool.size == 0:
+        pool = candidates(model, np.ones(city.n_buurten, dtype=bool))
+    weight = (np.where(d.occupant[pool] < 0, VACANT_ODDS, 1.0)
+              * np.exp(-model.liveability)[d.buurt[pool]])  # (the same numbers per dwelling)
+    gone = stock.pick(model, pool, n, weight)
     buurten = d.buurt[gone].copy()
     stock.remove(model, gone, NAME)
     replace = int(round(gone.size * ratio))
@@ -72,6 +75,39 @@ def apply(model) -> None:
             np.asarray(p.demolition_replacement_mix), replace))
         where = model.rng.permutation(buurten)[:replace]
         stock.build(model, model.rng.permutation(segments), where)
+
+
+def candidates(model, buurten: np.ndarray) -> np.ndarray:
+    """The rows that may be demolished in the buurten where `buurten` holds: vacant
+    dwellings and occupied corporation ones, without a change waiting for their letting."""
+    d = model.dwellings
+    n_rows = d.n_rows
+    rows = np.empty(n_rows, dtype=np.int64)
+    n = _candidates(d.alive[:n_rows], d.buurt[:n_rows], d.occupant[:n_rows], d.owner[:n_rows],
+                    d.pending_segment[:n_rows], buurten, rows)
+    return rows[:n]
+
+
+@jit
+def _count_vacant(live, buurt, occupant, vacant, dwellings):
+    """Per buurt the living dwellings and the vacant ones, in one pass."""
+    for i in range(live.size):
+        if live[i]:
+            dwellings[buurt[i]] += 1.0
+            if occupant[i] < 0:
+                vacant[buurt[i]] += 1.0
+
+
+@jit
+def _candidates(live, buurt, occupant, owner, pending_segment, buurten, rows):
+    """Put the candidate rows (see `candidates`) in `rows`, in row order; return how many."""
+    n = 0
+    for i in range(live.size):
+        if (live[i] and buurten[buurt[i]] and pending_segment[i] == NO_CHANGE
+                and (occupant[i] < 0 or owner[i] == CORPORATION)):
+            rows[n] = i
+            n += 1
+    return n
 
 
 def rules(params, city) -> list:
