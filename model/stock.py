@@ -54,6 +54,13 @@ def _rows(rows) -> np.ndarray:
     return np.asarray(rows, dtype=np.int64).ravel()
 
 
+def _each(value, dtype, n: int) -> np.ndarray:
+    """`value` per row: an array of n values as it is, one value repeated n times (quicker
+    than np.broadcast_to for the few rows of a stock change)."""
+    value = np.asarray(value, dtype=dtype)
+    return value if value.shape == (n,) else np.full(n, value, dtype=dtype)
+
+
 def _segment_for(d, rows: np.ndarray, owner: int, rent: np.ndarray) -> np.ndarray:
     """The segment a dwelling gets under `owner`: owner-occupied by WOZ class, rented by
     rent against the liberalisation limit."""
@@ -236,9 +243,8 @@ def relabel(model, rows, segments, *, rent=None, at_next_letting: bool = False,
     is never moved by a relabel); vacant ones change now."""
     d = model.dwellings
     rows = _rows(rows)
-    segments = np.broadcast_to(np.asarray(segments, dtype=np.int8), rows.shape)
-    rent = d.rent[rows] if rent is None else np.broadcast_to(np.asarray(rent, float),
-                                                             rows.shape)
+    segments = _each(segments, np.int8, rows.size)
+    rent = d.rent[rows] if rent is None else _each(rent, float, rows.size)
     kind = ACQUISITION if acquisition else ZERO_STEP if zero_step else RELABEL
     if at_next_letting:
         later = d.occupant[rows] >= 0
@@ -312,12 +318,13 @@ def split(model, rows, units: int, reason: str, *, rent: float = 480.0) -> np.nd
 # lowest possible key is out. So the same candidates are chosen, to the bit, and the random
 # stream moves on exactly as with `rng.gumbel(size=m)`.
 
-def pick(model, candidates, n: int, weight=None) -> np.ndarray:
+def pick(model, candidates, n: int, weight=None, *, log_odds=None) -> np.ndarray:
     """`n` of the `candidates` (dwelling rows), at random with odds proportional to
     `weight` (default equal), without replacement; all of them if there are fewer. `weight`
     is an array per candidate, or a function of the candidates' rows giving it (called only
-    when there is a draw to make). A draw of none still draws every candidate's key: how far
-    the random stream moves does not depend on n."""
+    when there is a draw to make); or give `log_odds`, log(max(weight, 1e-300)), when it is
+    cheaper to take per class of candidates. A draw of none still draws every candidate's
+    key: how far the random stream moves does not depend on n."""
     candidates = _rows(candidates)
     n = int(max(n, 0))
     if n >= candidates.size:
@@ -325,7 +332,7 @@ def pick(model, candidates, n: int, weight=None) -> np.ndarray:
     uniform = _uniforms(model, candidates.size)
     if n == 0:
         return candidates[:0]
-    log_weight = _log_odds(weight, candidates)
+    log_weight = _log_odds(weight, candidates) if log_odds is None else log_odds
     one_group = np.zeros(candidates.size, dtype=np.int64)
     chosen = _highest_keys(log_weight, uniform, one_group, np.array([n]))
     return np.sort(candidates[chosen])
