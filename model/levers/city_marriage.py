@@ -84,7 +84,7 @@ def check(params, city) -> None:
 
 
 def apply(model) -> None:
-    from model.levers import scheduled, yearly_amount
+    from model.levers import rows_of, scheduled, yearly_amount
 
     p, d = model.params, model.dwellings
     if not (is_on(p) and scheduled(model, NAME)):
@@ -95,9 +95,7 @@ def apply(model) -> None:
     for k, (a, b) in enumerate(parsed):
         n = yearly_amount(model, f"city_marriage_{k}", p.city_marriage_per_year,
                           p.city_marriage_start)
-        n_rows = d.n_rows
-        corp = d.living((d.wijk[:n_rows] == a) & (d.owner[:n_rows] == Owner.CORPORATION)
-                        & ~stock.pending(model, slice(n_rows)))
+        corp = rows_of(model, Owner.CORPORATION, wijk=a)
         weight = np.where(d.occupant[corp] < 0, VACANT_ODDS, 1.0)
         thinned = stock.pick(model, corp, n, weight)
         if p.city_marriage_mode == "sell":

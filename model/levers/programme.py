@@ -53,10 +53,10 @@ def apply(model) -> None:
 def transform(model, segment: int, n: int, per_buurt: np.ndarray) -> int:
     """Turn up to `n` vacant private rentals into `segment`; returns how many. The
     dwellings per buurt and segment (`per_buurt`) are updated to match."""
+    from model.levers import rows_of
+
     d, p = model.dwellings, model.params
-    n_rows = d.n_rows
-    vacant = d.living((d.owner[:n_rows] == Owner.PRIVATE_LANDLORD) & (d.occupant[:n_rows] < 0)
-                      & ~stock.pending(model, slice(n_rows)))
+    vacant = rows_of(model, Owner.PRIVATE_LANDLORD, vacant_only=True)
     c = model.census
     vacancy = c.vacant.sum(axis=1) / np.maximum(c.dwelling_total, 1)
     chosen = stock.pick(model, vacant, n, vacancy[d.buurt[vacant]] + 1e-3)
