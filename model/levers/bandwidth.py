@@ -173,13 +173,12 @@ def _buurten(model, n: np.ndarray, weight: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     uniform = model.rng.random(int(n[wijken].sum()))
     ends = np.cumsum(n[wijken])
-    where = []
-    for w, end in zip(wijken, ends, strict=True):
-        p = np.where(city.buurt_wijk == w, weight, 0.0)
-        cdf = (p / p.sum()).cumsum()
-        cdf /= cdf[-1]
-        where.append(cdf.searchsorted(uniform[end - n[w]:end], side="right"))
-    return np.concatenate(where)
+    # One row per wijk: numpy sums and cumulates each row as it would the row alone.
+    p = np.where(city.buurt_wijk == wijken[:, None], weight, 0.0)
+    cdf = (p / p.sum(axis=1, keepdims=True)).cumsum(axis=1)
+    cdf /= cdf[:, -1:]
+    return np.concatenate([cdf[j].searchsorted(uniform[end - n[w]:end], side="right")
+                           for j, (w, end) in enumerate(zip(wijken, ends, strict=True))])
 
 
 def rules(params, city) -> list:

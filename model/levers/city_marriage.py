@@ -17,10 +17,12 @@ import numpy as np
 from model import stock
 from model.categories import Owner
 from model.categories import Segment as S
+from model.jit import jit
 from model.params import ParameterError
 
 NAME = "city_marriage"
 VACANT_ODDS = 5.0
+CORPORATION = int(Owner.CORPORATION)  # (a plain number for the compiled loop)
 
 
 def is_on(params) -> bool:
@@ -111,14 +113,22 @@ def apply(model) -> None:
 def _buurten_of(model, wijk: int, n: int) -> np.ndarray:
     """Buurten of `wijk` for n new corporation dwellings: where the corporation share is
     lowest (odds proportional to the buurt's other dwellings)."""
-    from model.levers import count_by
-
     d, city = model.dwellings, model.city
     n_rows = d.n_rows
-    other = count_by(d.buurt[:n_rows], d.alive[:n_rows] & (d.owner[:n_rows] != Owner.CORPORATION),
-                     city.n_buurten)
+    other = np.zeros(city.n_buurten)
+    _count_other(d.alive[:n_rows], d.wijk[:n_rows], d.buurt[:n_rows], d.owner[:n_rows], wijk,
+                 other)
     weight = np.where(city.buurt_wijk == wijk, other + 1e-9, 0.0)
     return model.rng.choice(city.n_buurten, size=n, p=weight / weight.sum())
+
+
+@jit
+def _count_other(live, wijken, buurt, owner, wijk, other):
+    """Per buurt of `wijk` its living dwellings that corporations do not own, in one pass
+    (the wijk tested first: rows lie mostly in buurt order, so that test is predictable)."""
+    for i in range(live.size):
+        if wijken[i] == wijk and live[i] and owner[i] != CORPORATION:
+            other[buurt[i]] += 1.0
 
 
 def rules(params, city) -> list:
