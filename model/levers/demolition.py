@@ -47,7 +47,7 @@ def excess(model) -> float:
 def apply(model) -> None:
     from model.levers import scheduled
 
-    p, d, city = model.params, model.dwellings, model.city
+    p, d = model.params, model.dwellings
     if not (is_on(p) and scheduled(model, NAME)):
         return
     over = excess(model)
@@ -55,15 +55,11 @@ def apply(model) -> None:
         return
     ratio = p.demolition_replacement_ratio
     n = min(int(np.ceil(over / (1.0 - ratio))), int(round(p.demolition_max_per_year * p.scale)))
-    # Columns read whole (as slices), in compiled passes: cheaper than numpy masks and gathers.
-    n_rows = d.n_rows
-    live, buurt, occupant = d.alive[:n_rows], d.buurt[:n_rows], d.occupant[:n_rows]
-    vacant, dwellings = np.zeros(city.n_buurten), np.zeros(city.n_buurten)
-    _count_vacant(live, buurt, occupant, vacant, dwellings)
+    pool, odds_class, vacant, dwellings = survey(model)
     high = vacant / np.maximum(dwellings, 1) > p.demolition_buurt_vacancy
-    pool, odds_class = candidates(model, high)
-    if pool.size == 0:
-        pool, odds_class = candidates(model, np.ones(city.n_buurten, dtype=bool))
+    in_high = _keep_in_buurten(pool, odds_class, high)  # (in place; none: all are kept)
+    if in_high:
+        pool, odds_class = pool[:in_high], odds_class[:in_high]
     gone = stock.pick(model, pool, n, log_odds=log_odds(model)[odds_class])
     buurten = d.buurt[gone].copy()
     stock.remove(model, gone, NAME)
@@ -83,38 +79,45 @@ def log_odds(model) -> np.ndarray:
     return np.log(np.maximum(odds, 1e-300)).ravel()
 
 
-def candidates(model, buurten: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The rows that may be demolished in the buurten where `buurten` holds: vacant
-    dwellings and occupied corporation ones, without a change waiting for their letting;
-    and their classes for `log_odds`."""
-    d = model.dwellings
+def survey(model) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The rows that may be demolished: vacant dwellings and occupied corporation ones,
+    without a change waiting for their letting, with their classes for `log_odds`; and per
+    buurt the vacant and all living dwellings. One compiled pass over the columns."""
+    d, n_b = model.dwellings, model.city.n_buurten
     n_rows = d.n_rows
     rows, odds_class = np.empty(n_rows, dtype=np.int64), np.empty(n_rows, dtype=np.int64)
-    n = _candidates(d.alive[:n_rows], d.buurt[:n_rows], d.occupant[:n_rows], d.owner[:n_rows],
-                    d.pending_segment[:n_rows], buurten, rows, odds_class)
-    return rows[:n], odds_class[:n]
+    vacant, dwellings = np.zeros(n_b), np.zeros(n_b)
+    n = _survey(d.alive[:n_rows], d.buurt[:n_rows], d.occupant[:n_rows], d.owner[:n_rows],
+                d.pending_segment[:n_rows], rows, odds_class, vacant, dwellings)
+    return rows[:n], odds_class[:n], vacant, dwellings
 
 
 @jit
-def _count_vacant(live, buurt, occupant, vacant, dwellings):
-    """Per buurt the living dwellings and the vacant ones, in one pass."""
-    for i in range(live.size):
-        if live[i]:
-            dwellings[buurt[i]] += 1.0
-            if occupant[i] < 0:
-                vacant[buurt[i]] += 1.0
-
-
-@jit
-def _candidates(live, buurt, occupant, owner, pending_segment, buurten, rows, odds_class):
-    """Put the candidate rows (see `candidates`) in `rows`, in row order, and their classes
-    in `odds_class`; return how many."""
+def _survey(live, buurt, occupant, owner, pending_segment, rows, odds_class, vacant,
+            dwellings):
     n = 0
     for i in range(live.size):
-        if (live[i] and buurten[buurt[i]] and pending_segment[i] == NO_CHANGE
-                and (occupant[i] < 0 or owner[i] == CORPORATION)):
+        if not live[i]:
+            continue
+        empty = occupant[i] < 0
+        dwellings[buurt[i]] += 1.0
+        if empty:
+            vacant[buurt[i]] += 1.0
+        if pending_segment[i] == NO_CHANGE and (empty or owner[i] == CORPORATION):
             rows[n] = i
-            odds_class[n] = 2 * buurt[i] + (occupant[i] < 0)
+            odds_class[n] = 2 * buurt[i] + empty
+            n += 1
+    return n
+
+
+@jit
+def _keep_in_buurten(rows, odds_class, buurten):
+    """Keep the candidates in the buurten where `buurten` holds at the front of `rows` and
+    `odds_class`, in order; return how many (none kept: nothing moved)."""
+    n = 0
+    for j in range(rows.size):
+        if buurten[odds_class[j] // 2]:
+            rows[n], odds_class[n] = rows[j], odds_class[j]
             n += 1
     return n
 
