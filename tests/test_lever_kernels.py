@@ -6,7 +6,14 @@ import pytest
 
 from model.categories import Owner
 from model.categories import Segment as S
-from model.levers import _rows_of, bandwidth, city_marriage, corp_middle, demolition
+from model.levers import (
+    _rows_of,
+    bandwidth,
+    city_marriage,
+    corp_middle,
+    demolition,
+    programme,
+)
 from model.state import NO_CHANGE
 
 N_ROWS, N_BUURTEN, N_WIJKEN = 4000, 11, 4
@@ -167,3 +174,13 @@ def test_bandwidth_buurten_as_choice_wijk_by_wijk():
             want.append(cdf.searchsorted(uniform[end:end + n[w]], side="right"))
             end += n[w]
         assert np.array_equal(got, np.concatenate(want) if want else np.zeros(0, dtype=int))
+
+
+@variants(programme._count_per_buurt)
+def test_programme_counts_per_buurt_and_segment_as_bincount(fn):
+    t = stock_table(11)
+    per_buurt = np.zeros((N_BUURTEN, 8))
+    fn(t["live"], t["buurt"], t["segment"], per_buurt)
+    cell = t["buurt"].astype(np.int64) * 8 + t["segment"]
+    want = counts(cell, t["live"], N_BUURTEN * 8).reshape(N_BUURTEN, 8)
+    np.testing.assert_array_equal(per_buurt, want)

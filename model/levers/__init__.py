@@ -73,23 +73,6 @@ def yearly_amount(model, key: str, per_year: float, start: int) -> int:
     return max(total - done, 0)
 
 
-def count_by(group: np.ndarray, mask: np.ndarray, n: int) -> np.ndarray:
-    """Per group (buurt or wijk index, `n` groups) the number of rows where `mask` holds,
-    as floats: the numbers of `np.bincount(group, weights=mask, minlength=n)`, in one
-    compiled pass (bincount converts the mask to floats and reads the groups twice; the
-    levers count a whole column of the stock this way several times a year)."""
-    out = np.zeros(n)
-    _count_by(group, mask, out)
-    return out
-
-
-@jit
-def _count_by(group, mask, out):
-    for i in range(group.size):
-        if mask[i]:
-            out[group[i]] += 1.0
-
-
 def rows_of(model, owner: int, *, wijk: int = -1, vacant_only: bool = False) -> np.ndarray:
     """The living rows of `owner`'s dwellings without a change waiting for their letting (in
     `wijk` if given; only the vacant ones if `vacant_only`), in row order: one compiled pass

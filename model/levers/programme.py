@@ -18,6 +18,7 @@ import numpy as np
 from model import stock
 from model.categories import SEGMENTS, Owner
 from model.categories import Segment as S
+from model.jit import jit
 from model.synthesis import largest_remainder
 
 NAME = "programme"
@@ -70,12 +71,19 @@ def transform(model, segment: int, n: int, per_buurt: np.ndarray) -> int:
 
 def _stock_per_buurt(model) -> np.ndarray:
     """Dwellings per buurt and segment."""
-    from model.levers import count_by
-
-    d, n_b = model.dwellings, model.city.n_buurten
+    d = model.dwellings
     n_rows = d.n_rows
-    cell = d.buurt[:n_rows].astype(np.int64) * 8 + d.segment[:n_rows]
-    return count_by(cell, d.alive[:n_rows], n_b * 8).reshape(n_b, 8)
+    per_buurt = np.zeros((model.city.n_buurten, 8))
+    _count_per_buurt(d.alive[:n_rows], d.buurt[:n_rows], d.segment[:n_rows], per_buurt)
+    return per_buurt
+
+
+@jit
+def _count_per_buurt(live, buurt, segment, per_buurt):
+    """One pass over the stock (a count per buurt and segment, as floats)."""
+    for i in range(live.size):
+        if live[i]:
+            per_buurt[buurt[i], segment[i]] += 1.0
 
 
 def locate(model, segment: int, n: int, per_buurt: np.ndarray) -> np.ndarray:
