@@ -184,3 +184,17 @@ def test_programme_counts_per_buurt_and_segment_as_bincount(fn):
     cell = t["buurt"].astype(np.int64) * 8 + t["segment"]
     want = counts(cell, t["live"], N_BUURTEN * 8).reshape(N_BUURTEN, 8)
     np.testing.assert_array_equal(per_buurt, want)
+
+
+@variants(bandwidth._look_up)
+def test_bandwidth_look_up_as_searchsorted(fn):
+    rng = np.random.default_rng(12)
+    cdf = np.sort(rng.random((6, 30)), axis=1)
+    cdf[:, 3:6] = cdf[:, 3:4]  # equal entries (buurten of no weight)
+    cdf[:, -1] = 1.0
+    row = rng.integers(0, 6, 2000)
+    uniform = np.where(rng.random(2000) < 0.1, cdf[row, 4], rng.random(2000))  # ties too
+    where = np.empty(2000, dtype=np.int64)
+    fn(cdf, row, uniform, where)
+    want = [np.searchsorted(cdf[r], u, side="right") for r, u in zip(row, uniform, strict=True)]
+    assert where.tolist() == want

@@ -172,13 +172,28 @@ def _buurten(model, n: np.ndarray, weight: np.ndarray) -> np.ndarray:
     if wijken.size == 0:
         return np.zeros(0, dtype=np.int64)
     uniform = model.rng.random(int(n[wijken].sum()))
-    ends = np.cumsum(n[wijken])
     # One row per wijk: numpy sums and cumulates each row as it would the row alone.
     p = np.where(city.buurt_wijk == wijken[:, None], weight, 0.0)
     cdf = (p / p.sum(axis=1, keepdims=True)).cumsum(axis=1)
     cdf /= cdf[:, -1:]
-    return np.concatenate([cdf[j].searchsorted(uniform[end - n[w]:end], side="right")
-                           for j, (w, end) in enumerate(zip(wijken, ends, strict=True))])
+    where = np.empty(uniform.size, dtype=np.int64)
+    _look_up(cdf, np.repeat(np.arange(wijken.size), n[wijken]), uniform, where)
+    return where
+
+
+@jit
+def _look_up(cdf, row, uniform, where):
+    """where[i]: the buurt uniform[i] falls in, in row row[i] of `cdf`: the number of its
+    entries up to uniform[i], found by halving (as numpy's searchsorted(side='right'))."""
+    for i in range(uniform.size):
+        low, high = 0, cdf.shape[1]
+        while low < high:
+            middle = (low + high) // 2
+            if cdf[row[i], middle] <= uniform[i]:
+                low = middle + 1
+            else:
+                high = middle
+        where[i] = low
 
 
 def rules(params, city) -> list:
