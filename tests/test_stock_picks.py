@@ -1,7 +1,7 @@
-"""The draws of the stock operations (model/stock.py: pick, pick_per_group) choose the same
-dwellings, to the bit, as the plain Gumbel top-k code they replaced (`rng.gumbel` keys and a
-sort), and move the random stream on exactly as far; their compiled loops are checked
-against numpy, compiled and as plain Python."""
+"""The draws of the stock operations (model/stock.py: pick, pick_per_group, which draw with
+model/weighted_draws.py) choose the same dwellings, to the bit, as the plain Gumbel top-k code
+they replaced (`rng.gumbel` keys and a sort), and move the random stream on exactly as far;
+the compiled loops are checked against numpy, compiled and as plain Python."""
 
 import types
 
@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from model import stock
+from model import weighted_draws as draws
 
 
 def variants(kernel):
@@ -112,49 +113,49 @@ class ZeroThenRng:
 
 def test_uniforms_replace_a_zero_by_the_next_draw_as_gumbel_does():
     rng = ZeroThenRng([[0.5, 0.0, 0.25, 0.0], [0.0, 0.75], [0.125]])
-    got = stock._uniforms(types.SimpleNamespace(rng=rng), 4)
+    got = draws.uniforms(rng, 4)
     assert got.tolist() == [0.5, 0.25, 0.75, 0.125]
     assert rng.sizes == [4, 2, 1]
 
 
 def test_uniforms_draw_exactly_what_gumbel_draws():
     a, b = np.random.default_rng(4), np.random.default_rng(4)
-    stock._uniforms(types.SimpleNamespace(rng=a), 10_000)
+    draws.uniforms(a, 10_000)
     b.gumbel(size=10_000)
     assert a.random() == b.random()
 
 
-@variants(stock._contenders)
+@variants(draws._contenders)
 def test_exact_keys_are_numpy_gumbel_keys_to_the_bit(fn):
     """The C library's log, as numpy's gumbel uses it (numpy's np.log may differ)."""
     m = 200_000
     log_weight = np.random.default_rng(5).normal(size=m)
-    uniform = stock._uniforms(types.SimpleNamespace(rng=np.random.default_rng(6)), m)
+    uniform = draws.uniforms(np.random.default_rng(6), m)
     want = log_weight + np.random.default_rng(6).gumbel(size=m)
     contenders, key = np.empty(m, dtype=np.int64), np.empty(m)
-    group, g_high = np.zeros(m, dtype=np.int64), stock._gumbel_bounds()[1]
+    group, g_high = np.zeros(m, dtype=np.int64), draws._gumbel_bounds()[1]
     n = fn(log_weight, uniform, uniform.view(np.int64), g_high, group, np.array([-np.inf]),
            contenders, key)
     assert n == m and np.array_equal(contenders, np.arange(m))
     assert np.array_equal(key.view(np.int64), want.view(np.int64))
 
 
-@variants(stock._lowest_keys)
+@variants(draws._lowest_keys)
 def test_the_table_bounds_every_gumbel_number(fn):
-    bins = (np.arange(stock._N_BINS, dtype=np.int64) + stock._FIRST_BIN) << stock._BIN_SHIFT
+    bins = (np.arange(draws._N_BINS, dtype=np.int64) + draws._FIRST_BIN) << draws._BIN_SHIFT
     edges = bins.view(np.float64)
-    uniform = np.concatenate([edges, np.nextafter(edges[1:], 0.0), [stock._LARGEST_UNIFORM],
+    uniform = np.concatenate([edges, np.nextafter(edges[1:], 0.0), [draws._LARGEST_UNIFORM],
                               np.random.default_rng(7).random(100_000)])
     g = 0.0 - 1.0 * np.log(-np.log(1.0 - uniform))  # (to ~1e-15 of the C library's)
-    g_low, g_high = stock._gumbel_bounds()
+    g_low, g_high = draws._gumbel_bounds()
     lowest = np.empty(uniform.size)
     fn(np.zeros(uniform.size), uniform.view(np.int64), g_low, lowest)
-    b = (uniform.view(np.int64) >> stock._BIN_SHIFT) - stock._FIRST_BIN
+    b = (uniform.view(np.int64) >> draws._BIN_SHIFT) - draws._FIRST_BIN
     assert (lowest <= g).all() and (g <= g_high[b]).all()
     assert np.isfinite(g_low).all() and np.isfinite(g_high).all()
 
 
-@variants(stock._sort_by_group)
+@variants(draws._sort_by_group)
 def test_sort_by_group_is_a_stable_sort_by_group(fn):
     rng = np.random.default_rng(8)
     group = rng.integers(0, 9, 5000)
@@ -165,7 +166,7 @@ def test_sort_by_group_is_a_stable_sort_by_group(fn):
     assert np.array_equal(start, np.r_[0, np.cumsum(np.bincount(group, minlength=9))])
 
 
-@variants(stock._kth_highest_of_runs)
+@variants(draws._kth_highest_of_runs)
 def test_kth_highest_of_each_group_as_a_sort_finds_it(fn):
     rng = np.random.default_rng(9)
     for _ in range(300):
@@ -182,7 +183,7 @@ def test_kth_highest_of_each_group_as_a_sort_finds_it(fn):
             assert bar[g] == want
 
 
-@variants(stock._take_highest)
+@variants(draws._take_highest)
 def test_take_highest_takes_k_per_group_the_first_of_ties(fn):
     key = np.array([3.0, 1.0, 2.0, 2.0, 5.0, 2.0, 0.0])
     group = np.array([0, 0, 0, 0, 1, 1, 1])
@@ -193,7 +194,7 @@ def test_take_highest_takes_k_per_group_the_first_of_ties(fn):
     assert chosen.tolist() == [True, False, True, False, True, True, True]
 
 
-@variants(stock._in_giving_groups)
+@variants(draws._in_giving_groups)
 def test_candidates_of_giving_groups_as_numpy_finds_them(fn):
     rng = np.random.default_rng(10)
     group = rng.integers(0, 20, 4000).astype(np.int16)
