@@ -32,10 +32,12 @@ from model import rules
 from model import weighted_draws as draws
 from model.categories import SEGMENT_OWNER, Owner
 from model.categories import Segment as S
+from model.jit import jit
 from model.ledger import REASON
-from model.state import NO_CHANGE, NO_DWELLING, VACANT
+from model.state import NO_CHANGE, NO_DWELLING, OWN_SEGMENT_START, VACANT
 
 SEGMENT_OWNER_ARRAY = np.asarray(SEGMENT_OWNER, dtype=np.int8)
+OWNER_OCCUPIER = int(Owner.OWNER_OCCUPIER)  # (a plain number for the compiled loops)
 # What a change waiting for the next letting is (Dwellings.pending_kind).
 RELABEL, SALE, ACQUISITION, ZERO_STEP = 0, 1, 2, 3  # ZERO_STEP: relabel into a zero-step flat
 _COUNTER = {RELABEL: "relabelled", SALE: "sold", ACQUISITION: "acquired",
@@ -70,12 +72,27 @@ def _segment_for(d, rows: np.ndarray, owner: int, rent: np.ndarray) -> np.ndarra
 
 
 def _set_segment(model, rows: np.ndarray, segments: np.ndarray, rent: np.ndarray) -> None:
+    """Give `rows` their new segments (owners follow) and rents now, with the yearly cost
+    a household moving in would pay (`Dwellings.set_costs`); any waiting change is off."""
     d = model.dwellings
-    d.segment[rows] = segments
-    d.owner[rows] = SEGMENT_OWNER_ARRAY[segments]
-    d.rent[rows] = np.where(d.owner[rows] == Owner.OWNER_OCCUPIER, 0.0, rent)
-    d.pending_segment[rows] = NO_CHANGE
-    d.set_costs(rows, model.params.owner_cost_rate)
+    _change_segments(rows, segments, rent, model.params.owner_cost_rate, d.segment, d.owner,
+                     d.rent, d.woz, d.cost, d.pending_segment)
+
+
+@jit
+def _change_segments(rows, segments, rent, owner_cost_rate, segment, owner, rents, woz, cost,
+                     pending_segment):
+    """One row at a time what numpy did a column at a time (rows are distinct): the owner
+    of the segment, rent 0 for an owner-occupied home, the asking cost as
+    `Dwellings.asking_cost` computes it (WOZ x the user cost of owning, or rent x 12)."""
+    for j in range(rows.size):
+        r = rows[j]
+        segment[r] = segments[j]
+        owner[r] = SEGMENT_OWNER_ARRAY[segments[j]]
+        rents[r] = 0.0 if owner[r] == OWNER_OCCUPIER else rent[j]
+        pending_segment[r] = NO_CHANGE
+        cost[r] = (woz[r] * owner_cost_rate if segment[r] >= OWN_SEGMENT_START
+                   else rents[r] * 12.0)
 
 
 # --- the year ------------------------------------------------------------------------------
@@ -263,15 +280,30 @@ def _wait(d, rows: np.ndarray, segments, rent, kind: int) -> None:
 def apply_pending(model, vacant: np.ndarray) -> None:
     """Changes waiting for the next letting take effect on these vacant dwellings (called by
     the market on its vacancies before each round)."""
-    d = model.dwellings
-    rows = vacant[d.pending_segment[vacant] != NO_CHANGE]
+    d, f = model.dwellings, model.flows
+    rows = np.empty(vacant.size, dtype=np.int64)
+    done = np.zeros(len(_COUNTER), dtype=np.int64)  # per kind of change
+    rows = rows[:_waiting(vacant, d.pending_segment, d.pending_kind, rows, done)]
     if rows.size == 0:
         return
-    kinds = d.pending_kind[rows].copy()
-    _set_segment(model, rows, d.pending_segment[rows].copy(), d.pending_rent[rows].copy())
-    d.zero_step[rows[kinds == ZERO_STEP]] = True
+    zero_step = rows[d.pending_kind[rows] == ZERO_STEP]
+    _set_segment(model, rows, d.pending_segment[rows], d.pending_rent[rows])
+    d.zero_step[zero_step] = True
     for kind, counter in _COUNTER.items():
-        setattr(model.flows, counter, getattr(model.flows, counter) + int((kinds == kind).sum()))
+        setattr(f, counter, getattr(f, counter) + int(done[kind]))
+
+
+@jit
+def _waiting(vacant, pending_segment, pending_kind, rows, done):
+    """Put the vacant rows where a change waits in `rows` and return how many; done[kind]
+    counts them per kind of change (one pass instead of numpy's gather, mask and counts)."""
+    n = 0
+    for r in vacant:
+        if pending_segment[r] != NO_CHANGE:
+            rows[n] = r
+            done[pending_kind[r]] += 1
+            n += 1
+    return n
 
 
 def pending(model, rows: np.ndarray | slice) -> np.ndarray:

@@ -1,9 +1,11 @@
 """The compiled passes of the levers (model/levers/), each checked to the bit against the
-numpy code it replaced, on random stock tables, compiled and as plain Python."""
+numpy code it replaced, on random stock tables, compiled and as plain Python; and those of
+the stock operations (model/stock.py)."""
 
 import numpy as np
 import pytest
 
+from model import stock
 from model.categories import Owner
 from model.categories import Segment as S
 from model.levers import (
@@ -198,3 +200,49 @@ def test_bandwidth_look_up_as_searchsorted(fn):
     fn(cdf, row, uniform, where)
     want = [np.searchsorted(cdf[r], u, side="right") for r, u in zip(row, uniform, strict=True)]
     assert where.tolist() == want
+
+
+# --- the compiled passes of the stock operations (model/stock.py) -------------------------
+def dwelling_columns(seed: int) -> dict:
+    """The columns a change of segment writes, on a random table."""
+    rng = np.random.default_rng(seed)
+    n = N_ROWS
+    return dict(segment=rng.integers(0, 8, n).astype(np.int8),
+                owner=rng.integers(0, 3, n).astype(np.int8),
+                rent=rng.uniform(300, 1500, n), woz=rng.uniform(8e4, 6e5, n),
+                cost=rng.uniform(0, 2e4, n),
+                pending_segment=np.where(rng.random(n) < 0.3, rng.integers(0, 8, n),
+                                         NO_CHANGE).astype(np.int8),
+                pending_rent=rng.uniform(300, 1500, n),
+                pending_kind=rng.integers(0, 4, n).astype(np.int8))
+
+
+@variants(stock._change_segments)
+def test_segment_change_as_the_numpy_columns(fn):
+    rng = np.random.default_rng(11)
+    c, rate = dwelling_columns(11), 0.0437
+    rows = rng.choice(N_ROWS, 700, replace=False)
+    segments = rng.integers(0, 8, rows.size).astype(np.int8)
+    rent = rng.uniform(300, 1500, rows.size)
+    want = {k: v.copy() for k, v in c.items()}
+    want["segment"][rows] = segments
+    want["owner"][rows] = stock.SEGMENT_OWNER_ARRAY[segments]
+    want["rent"][rows] = np.where(want["owner"][rows] == Owner.OWNER_OCCUPIER, 0.0, rent)
+    want["pending_segment"][rows] = NO_CHANGE
+    owned = want["segment"][rows] >= 4
+    want["cost"][rows] = np.where(owned, want["woz"][rows] * rate, want["rent"][rows] * 12.0)
+    fn(rows, segments, rent, rate, c["segment"], c["owner"], c["rent"], c["woz"], c["cost"],
+       c["pending_segment"])
+    for name in want:
+        assert np.array_equal(c[name].view(np.uint8), want[name].view(np.uint8)), name
+
+
+@variants(stock._waiting)
+def test_waiting_changes_as_the_numpy_mask_and_counts(fn):
+    c = dwelling_columns(12)
+    vacant = np.sort(np.random.default_rng(12).choice(N_ROWS, 900, replace=False))
+    rows, done = np.empty(vacant.size, dtype=np.int64), np.zeros(4, dtype=np.int64)
+    n = fn(vacant, c["pending_segment"], c["pending_kind"], rows, done)
+    want = vacant[c["pending_segment"][vacant] != NO_CHANGE]
+    assert np.array_equal(rows[:n], want)
+    assert np.array_equal(done, np.bincount(c["pending_kind"][want], minlength=4))

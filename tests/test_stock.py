@@ -274,3 +274,18 @@ def test_without_lever_rules_the_market_is_unchanged():
     for m in (a, b):
         m.run_until_year(2027)
     assert a.city_frame().equals(b.city_frame())
+
+
+def test_a_reused_row_holds_the_fill_values_whether_released_or_recycled(model):
+    """Dwelling rows are reset when recycled (once a year), household rows when reused:
+    either way a new entry starts from the fill values, never from its row's last one."""
+    for table, hand_back in ((model.dwellings, "retire"), (model.households, "release")):
+        rows = table.rows()[:3]
+        for name in table.COLUMNS:
+            getattr(table, name)[rows] = 1
+        getattr(table, hand_back)(rows)
+        table.recycle()
+        reused = table.allocate(3)
+        assert np.array_equal(np.sort(reused), np.sort(rows))
+        for name in table.COLUMNS:
+            assert (getattr(table, name)[reused] == table.FILL.get(name, 0)).all(), name
