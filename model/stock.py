@@ -191,19 +191,18 @@ def build(model, segments, buurten, *, rent=None, woz=None, rooms=None, single_f
     if segments.size != buurten.size:
         raise ValueError("build: one buurt per segment is needed")
     rows = d.allocate(segments.size)
-    owned = SEGMENT_OWNER_ARRAY[segments] == Owner.OWNER_OCCUPIER
-    d.segment[rows] = segments
-    d.owner[rows] = SEGMENT_OWNER_ARRAY[segments]
     d.buurt[rows] = buurten
     d.wijk[rows] = model.city.buurt_wijk[buurten]
-    d.rent[rows] = np.where(owned, 0.0, np.asarray(p.new_rent)[segments] if rent is None
-                            else rent)
     d.woz[rows] = np.asarray(p.new_woz)[segments] if woz is None else woz
-    d.single_family[rows] = owned if single_family is None else single_family
+    if single_family is None:
+        single_family = SEGMENT_OWNER_ARRAY[segments] == Owner.OWNER_OCCUPIER
+    d.single_family[rows] = single_family
     d.rooms[rows] = np.where(d.single_family[rows], 4, 3) if rooms is None else rooms
     d.zero_step[rows] = zero_step
     d.built[rows] = model.year
-    d.set_costs(rows, p.owner_cost_rate)
+    rent = (np.asarray(p.new_rent, dtype=float)[segments] if rent is None
+            else _each(rent, float, rows.size))
+    _set_segment(model, rows, segments, rent)  # (its owner, rent and cost: after the WOZ)
     model.flows.built += int(rows.size)
     return rows
 
