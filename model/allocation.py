@@ -21,7 +21,8 @@ else does a lever touch the market:
   and at dwellings, never at the many pairs.)
 - `priority(model, market, bidders, homes)`: extra priority of each bidder for the dwelling
   it bids on (added to the landlord's ranking), or None;
-- `let(model, market, winners, homes)`: told of each batch of lettings (for counters).
+- `let(model, market, winners, homes)`: told of the market's lettings, once at its end
+  (for counters; `winners` are chooser indices, `homes` dwelling rows).
 
 A rule is active in the years its lever's schedule says (`active(model)`).
 """

@@ -9,6 +9,7 @@ from model.phases.market import (
     N_RULES,
     _choice_sets,
     _daeb_cap,
+    _drawn_only,
     _highest_bids,
     _next_best,
     _pair_utilities,
@@ -141,3 +142,15 @@ def test_vacant_rows_are_empty_standing_and_not_withheld():
     alive = np.array([True, True, False, True, True, True])
     withheld = np.array([False, False, False, True, False, False])
     np.testing.assert_array_equal(_vacant_rows(occupant, alive, withheld, 5), [0, 4])
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_drawn_only_gives_what_numpy_unique_gives(compiled):
+    rng = np.random.default_rng(8)
+    drawn_only = _drawn_only if compiled else _drawn_only.py_func
+    for n, shape in ((50, (3, 4)), (7, (10, 6)), (1, (2, 2))):
+        j = rng.integers(0, n, shape).astype(np.intp)
+        drawn, again = drawn_only(j, n)
+        want, inverse = np.unique(j, return_inverse=True)
+        np.testing.assert_array_equal(drawn, want)
+        np.testing.assert_array_equal(again, inverse.reshape(shape))

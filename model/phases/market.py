@@ -127,7 +127,6 @@ class _Context:
         # waiting time for social rent, the bid (log income) for sellers and private landlords.
         self.social_priority = 10.0 * self.urgent + 0.05 * self.waiting
         self.log_income = np.log(self.income)
-        self.bid_slots = np.full(d.occupant.size, -1, dtype=np.intp)  # _highest_bids' scratch
         n_b = model.city.n_buurten
         # float32 copies for the hot loop (_pair_utilities).
         self.income32 = self.income.astype(np.float32)
@@ -372,17 +371,16 @@ def _vacancies(model) -> np.ndarray:
 
 @jit
 def _vacant_rows(occupant, alive, withheld, n):
-    """Rows below `n` of dwellings that stand, are empty and are not withheld from letting."""
-    count = 0
-    for row in range(n):
-        count += occupant[row] == VACANT and alive[row] and not withheld[row]
-    rows = np.empty(count, dtype=np.intp)
+    """Rows below `n` of dwellings that stand, are empty and are not withheld from letting
+    (in one pass, into room for all `n`: most dwellings are occupied, so the test stops at
+    the first check for most rows)."""
+    rows = np.empty(n, dtype=np.intp)
     k = 0
     for row in range(n):
         if occupant[row] == VACANT and alive[row] and not withheld[row]:
             rows[k] = row
             k += 1
-    return rows
+    return rows[:k]
 
 
 def _gumbel(rng, shape) -> np.ndarray:
@@ -407,6 +405,29 @@ def _choice_sets(draw, n):
 
 
 @jit
+def _drawn_only(j, n):
+    """The dwellings drawn in choice sets `j` (indices below `n`), ascending, and `j`
+    re-pointed at them: what `np.unique(j, return_inverse=True)` gives, without its sort."""
+    seen = np.zeros(n, dtype=np.bool_)
+    for r in range(j.shape[0]):
+        for c in range(j.shape[1]):
+            seen[j[r, c]] = True
+    position = np.empty(n, dtype=np.intp)
+    drawn = np.empty(n, dtype=np.intp)
+    k = 0
+    for i in range(n):
+        if seen[i]:
+            position[i] = k
+            drawn[k] = i
+            k += 1
+    out = np.empty_like(j)
+    for r in range(j.shape[0]):
+        for c in range(j.shape[1]):
+            out[r, c] = position[j[r, c]]
+    return drawn[:k], out
+
+
+@jit
 def _next_best(util, rows, best):
     """For choosers `rows` who were outbid on their best pick: close it (-inf) and take
     the best of the rest (the first of equals)."""
@@ -417,6 +438,16 @@ def _next_best(util, rows, best):
             if util[r, c] > util[r, b]:
                 b = c
         best[r] = b
+
+
+def _bid_slots(model) -> np.ndarray:
+    """`_highest_bids`' scratch: one slot per dwelling row, all -1 between calls. Made once
+    per model (and again if the stock outgrows it), not per market: filling it costs more
+    than a small market's bids."""
+    slots = getattr(model, "bid_slots", None)
+    if slots is None or slots.size < model.dwellings.n_rows:
+        slots = model.bid_slots = np.full(model.dwellings.occupant.size, -1, dtype=np.intp)
+    return slots
 
 
 @jit
@@ -492,8 +523,8 @@ def clear(model, ch: Choosers) -> int:
         j = _choice_sets(rng.random((idx.size, p.choice_set_size), dtype=np.float32),
                          vac.size)
         if j.size < vac.size:  # a late, small round: describe only the dwellings drawn
-            drawn, j = np.unique(j, return_inverse=True)
-            vac, j = vac[drawn], j.reshape(idx.size, -1)
+            drawn, j = _drawn_only(j, vac.size)
+            vac = vac[drawn]
         offer = _Offer(model, ctx, vac)
         util, best = choose(model, ctx, idx, offer, j, _gumbel(rng, j.shape))
         if lever_rules:
@@ -526,7 +557,12 @@ def clear(model, ch: Choosers) -> int:
             moved.append((winners, homes))
             active[winners] = False
 
-    _record_moves(model, ch, moved)
+    if moved:
+        winners = np.concatenate([m[0] for m in moved])
+        homes = np.concatenate([m[1] for m in moved])
+        _record_moves(model, ch, winners, homes)
+        if lever_rules:
+            allocation.let(model, lever_rules, market, winners, homes)
     rest = np.flatnonzero(active)
     must_go = rest[~ch.can_stay[rest] & ~ch.newcomer[rest]]
     _leave(model, ch, must_go)
@@ -549,7 +585,7 @@ def _resolve_bids(model, ctx: _Context, bidders: np.ndarray, targets: np.ndarray
                                 ctx.social_priority, ctx.extra_priority, ctx.log_income)
     if lever_rules:
         priority += allocation.priority(model, lever_rules, market, bidders, targets)
-    win = _highest_bids(targets, priority, ctx.bid_slots)
+    win = _highest_bids(targets, priority, _bid_slots(model))
     winners, homes, social = bidders[win], targets[win], social[win]
     ok, let_social, kept_above, passend, passend_ok = _daeb_cap(
         social, winners, homes, ctx.daeb, ctx.passend, ctx.aftopping, d.rent,
@@ -558,10 +594,7 @@ def _resolve_bids(model, ctx: _Context, bidders: np.ndarray, targets: np.ndarray
     flows.corp_lettings_above_daeb += kept_above
     flows.corp_lettings_passend += passend
     flows.corp_lettings_passend_ok += passend_ok
-    winners, homes = winners[ok], homes[ok]
-    if lever_rules:
-        allocation.let(model, lever_rules, market, winners, homes)
-    return winners, homes
+    return winners[ok], homes[ok]
 
 
 @jit
@@ -629,12 +662,9 @@ def _move_in(model, ch: Choosers, idx: np.ndarray, homes: np.ndarray) -> None:
     h.moved[rows] = model.year
 
 
-def _record_moves(model, ch: Choosers, moved: list) -> None:
-    """Write this market's arrivals and moves to the ledger, in one batch each."""
-    if not moved:
-        return
-    idx = np.concatenate([m[0] for m in moved])
-    homes = np.concatenate([m[1] for m in moved])
+def _record_moves(model, ch: Choosers, idx: np.ndarray, homes: np.ndarray) -> None:
+    """Write this market's arrivals and moves (choosers `idx` into `homes`) to the ledger,
+    in one batch each."""
     new = ch.newcomer[idx]
     model.ledger.record(model, "arrive", ch.reason[idx[new]], ch.rows[idx[new]], None,
                         homes[new])
