@@ -145,9 +145,12 @@ def forbid(model, rules: list, market: Market, idx: np.ndarray, offered: np.ndar
     rows = np.flatnonzero(refused)
     if rows.size == 0:
         return
+    bits = refused[rows]
+    hit = int(np.bitwise_or.reduce(bits))  # every bit that refused someone this round
     for rule, shift, mask in layout:
-        by_rule = rows[(refused[rows] >> np.uint32(shift)) & np.uint32(mask) != 0]
-        _refuse(model, rule, market.ch.rows[idx[by_rule]])
+        if hit >> shift & mask:
+            by_rule = rows[(bits >> np.uint32(shift)) & np.uint32(mask) != 0]
+            _refuse(model, rule, market.ch.rows[idx[by_rule]])
 
 
 @jit
