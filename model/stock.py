@@ -26,11 +26,15 @@ A sale or relabel of an occupied dwelling can wait for the next letting (`at_nex
 when the dwelling is next vacant (`apply_pending`, called by the market on its vacancies).
 """
 
+import functools
+import math
+
 import numpy as np
 
 from model import rules
 from model.categories import SEGMENT_OWNER, Owner
 from model.categories import Segment as S
+from model.jit import jit
 from model.ledger import REASON
 from model.state import NO_CHANGE, NO_DWELLING, VACANT
 
@@ -48,6 +52,13 @@ class StockError(AssertionError):
 # --- helpers --------------------------------------------------------------------------------
 def _rows(rows) -> np.ndarray:
     return np.asarray(rows, dtype=np.int64).ravel()
+
+
+def _each(value, dtype, n: int) -> np.ndarray:
+    """`value` per row: an array of n values as it is, one value repeated n times (quicker
+    than np.broadcast_to for the few rows of a stock change)."""
+    value = np.asarray(value, dtype=dtype)
+    return value if value.shape == (n,) else np.full(n, value, dtype=dtype)
 
 
 def _segment_for(d, rows: np.ndarray, owner: int, rent: np.ndarray) -> np.ndarray:
@@ -232,9 +243,8 @@ def relabel(model, rows, segments, *, rent=None, at_next_letting: bool = False,
     is never moved by a relabel); vacant ones change now."""
     d = model.dwellings
     rows = _rows(rows)
-    segments = np.broadcast_to(np.asarray(segments, dtype=np.int8), rows.shape)
-    rent = d.rent[rows] if rent is None else np.broadcast_to(np.asarray(rent, float),
-                                                             rows.shape)
+    segments = _each(segments, np.int8, rows.size)
+    rent = d.rent[rows] if rent is None else _each(rent, float, rows.size)
     kind = ACQUISITION if acquisition else ZERO_STEP if zero_step else RELABEL
     if at_next_letting:
         later = d.occupant[rows] >= 0
@@ -298,35 +308,221 @@ def split(model, rows, units: int, reason: str, *, rent: float = 480.0) -> np.nd
     return new
 
 
-def pick(model, candidates, n: int, weight=None) -> np.ndarray:
+# --- drawing at random by weight ----------------------------------------------------------
+# n of m candidates drawn with odds by weight, without replacement, are the n with the highest
+# keys log(weight) + g, g a Gumbel number per candidate (the Gumbel top-k trick). numpy's
+# `rng.gumbel` makes each g from a uniform u as -log(-log(1 - u)), two logs of the C
+# library: most of the cost of a draw. The picks below draw the same uniforms and make the
+# same g from them, but only for the few candidates that can be among the n: per narrow range
+# of u a table bounds g, and a candidate whose highest possible key is below the n-th highest
+# lowest possible key is out. So the same candidates are chosen, to the bit, and the random
+# stream moves on exactly as with `rng.gumbel(size=m)`.
+
+def pick(model, candidates, n: int, weight=None, *, log_odds=None) -> np.ndarray:
     """`n` of the `candidates` (dwelling rows), at random with odds proportional to
-    `weight` (default equal), without replacement; all of them if there are fewer."""
+    `weight` (default equal), without replacement; all of them if there are fewer. `weight`
+    is an array per candidate, or a function of the candidates' rows giving it (called only
+    when there is a draw to make); or give `log_odds`, log(max(weight, 1e-300)), when it is
+    cheaper to take per class of candidates. A draw of none still draws every candidate's
+    key: how far the random stream moves does not depend on n."""
     candidates = _rows(candidates)
     n = int(max(n, 0))
     if n >= candidates.size:
         return candidates
-    w = np.ones(candidates.size) if weight is None else np.asarray(weight, dtype=float)
-    key = np.log(np.maximum(w, 1e-300)) + model.rng.gumbel(size=candidates.size)
-    return np.sort(candidates[np.argpartition(-key, n - 1)[:n]]) if n else candidates[:0]
+    uniform = _uniforms(model, candidates.size)
+    if n == 0:
+        return candidates[:0]
+    log_weight = _log_odds(weight, candidates) if log_odds is None else log_odds
+    one_group = np.zeros(candidates.size, dtype=np.int64)
+    chosen = _highest_keys(log_weight, uniform, one_group, np.array([n]))
+    return np.sort(candidates[chosen])
 
 
 def pick_per_group(model, candidates, group, k, weight=None) -> np.ndarray:
-    """`k[g]` of the candidates of each group g (e.g. a wijk), at random with odds
-    proportional to `weight`, without replacement; all of a group's candidates if it has
-    fewer. One vectorised draw for all groups (the Gumbel top-k trick)."""
-    k = np.asarray(k)
-    wanted = k[np.asarray(group, dtype=np.int64)] > 0  # only groups that give any
+    """`k[g]` (whole numbers) of the candidates of each group g (e.g. a wijk), at random with
+    odds proportional to `weight` (an array per candidate, or a function of the rows of the
+    candidates of groups that give any), without replacement; all of a group's candidates if
+    it has fewer. One draw for all groups (the Gumbel top-k trick)."""
+    k = np.asarray(k, dtype=np.int64)
+    group = np.asarray(group)
+    wanted = np.empty(group.size, dtype=np.int64)  # only groups that give any draw keys
+    wanted = wanted[:_in_giving_groups(group, k, wanted)]
     candidates = _rows(candidates)[wanted]
     if candidates.size == 0:
         return candidates
-    group = np.asarray(group, dtype=np.int64)[wanted]
-    w = np.ones(candidates.size) if weight is None else np.asarray(weight, dtype=float)[wanted]
-    key = np.log(np.maximum(w, 1e-300)) + model.rng.gumbel(size=candidates.size)
-    # One float key sorts by group, then by key, highest first (|key| < 1000 after clipping).
-    order = np.argsort(group * 4096.0 - np.clip(key, -1000.0, 1000.0))
-    ordered = group[order]
-    rank = np.arange(order.size) - np.searchsorted(ordered, ordered, side="left")
-    return np.sort(candidates[order[rank < k[ordered]]])
+    if weight is not None and not callable(weight):
+        weight = np.asarray(weight, dtype=float)[wanted]
+    log_weight = _log_odds(weight, candidates)
+    uniform = _uniforms(model, candidates.size)
+    group = group[wanted].astype(np.int64)
+    return np.sort(candidates[_highest_keys(log_weight, uniform, group, k)])
+
+
+@jit
+def _in_giving_groups(group, k, wanted):
+    """Put the indices of the candidates whose group gives any (k > 0) in `wanted`; return
+    how many (one pass instead of numpy's gather, compare and mask)."""
+    n = 0
+    for i in range(group.size):
+        if k[group[i]] > 0:
+            wanted[n] = i
+            n += 1
+    return n
+
+
+def _log_odds(weight, candidates: np.ndarray) -> np.ndarray:
+    """log(weight) of each candidate (equal odds: 0), as the keys need it."""
+    if weight is None:
+        return np.zeros(candidates.size)
+    odds = weight(candidates) if callable(weight) else weight
+    return np.log(np.maximum(np.asarray(odds, dtype=float), 1e-300))
+
+
+def _uniforms(model, m: int) -> np.ndarray:
+    """The m uniforms `rng.gumbel(size=m)` turns into Gumbel numbers, drawn as it draws them:
+    one each, and a uniform of exactly 0 (which it cannot use) replaced by the next one."""
+    uniform = model.rng.random(m)
+    while not uniform.all():  # a 0 turns up once in 2**53 draws
+        kept = uniform[uniform != 0.0]
+        uniform = np.concatenate([kept, model.rng.random(m - kept.size)])
+    return uniform
+
+
+def _highest_keys(log_weight, uniform, group, k) -> np.ndarray:
+    """Indices (ascending) of the `k[g]` highest keys log_weight + g(uniform) of each group
+    g: a bar per group that k of its keys surely reach, from the table's lowest possible
+    keys; then the exact keys of the contenders, those whose highest possible key reaches
+    their group's bar."""
+    g_low, g_high = _gumbel_bounds()
+    bits = uniform.view(np.int64)
+    lowest = np.empty(log_weight.size)
+    _lowest_keys(log_weight, bits, g_low, lowest)
+    bar = _kth_highest(lowest, group, k)
+    contenders, key = np.empty(log_weight.size, dtype=np.int64), np.empty(log_weight.size)
+    n = _contenders(log_weight, uniform, bits, g_high, group, bar, contenders, key)
+    contenders, key, group = contenders[:n], key[:n], group[contenders[:n]]
+    chosen = np.zeros(n, dtype=bool)
+    _take_highest(key, group, _kth_highest(key, group, k), k, chosen)
+    return contenders[chosen]
+
+
+_BIN_SHIFT = 44  # a bin of uniforms: the sign, exponent and first 8 mantissa bits of u
+_FIRST_BIN = int(np.float64(2.0**-53).view(np.int64)) >> _BIN_SHIFT  # bin of the least u > 0
+_N_BINS = (int(np.float64(1.0).view(np.int64)) >> _BIN_SHIFT) - _FIRST_BIN
+_LARGEST_UNIFORM = 1.0 - 2.0**-53
+
+
+@functools.cache
+def _gumbel_bounds() -> tuple[np.ndarray, np.ndarray]:
+    """Per bin of uniforms, the least and the greatest Gumbel number g(u) = -log(-log(1 - u))
+    of a u in it (g falls as u rises; a positive double's bits rise with it, so a bin is a
+    range of u), widened by 1e-9 for the rounding of the logs."""
+    first = (np.arange(_N_BINS, dtype=np.int64) + _FIRST_BIN) << _BIN_SHIFT
+    low = first.view(np.float64)
+    high = np.minimum((first + (1 << _BIN_SHIFT)).view(np.float64), _LARGEST_UNIFORM)
+    return -np.log(-np.log(1.0 - high)) - 1e-9, -np.log(-np.log(1.0 - low)) + 1e-9
+
+
+@jit
+def _lowest_keys(log_weight, uniform_bits, g_low, lowest):
+    for i in range(log_weight.size):
+        lowest[i] = log_weight[i] + g_low[(uniform_bits[i] >> _BIN_SHIFT) - _FIRST_BIN]
+
+
+@jit
+def _contenders(log_weight, uniform, uniform_bits, g_high, group, bar, contenders, key):
+    """Put the candidates whose highest possible key reaches their group's bar in
+    `contenders`, with their exact keys, and return how many. The keys are those of
+    `log_weight + rng.gumbel()`: numpy's gumbel computes 0.0 - 1.0 * log(-log(1.0 - u))
+    with the C library's log, and so does this (numpy's own np.log is another, vectorised
+    log that can differ in the last bit)."""
+    n = 0
+    for i in range(log_weight.size):
+        if log_weight[i] + g_high[(uniform_bits[i] >> _BIN_SHIFT) - _FIRST_BIN] >= bar[group[i]]:
+            contenders[n] = i
+            key[n] = log_weight[i] + (0.0 - 1.0 * math.log(-math.log(1.0 - uniform[i])))
+            n += 1
+    return n
+
+
+def _kth_highest(values: np.ndarray, group: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """Per group g the k[g]-th highest of its values: -inf when the group has no more than
+    k[g] values (all are among the highest), +inf when k[g] <= 0 (none is). One group (a
+    plain pick): numpy's partition, vectorised, is quicker than the loop."""
+    below = values.size - k[0]  # values under the bar
+    if k.size == 1 and k[0] > 0 and below > 0:
+        return np.partition(values, below)[below:below + 1]
+    by_group, start = np.empty(values.size), np.zeros(k.size + 1, dtype=np.int64)
+    _sort_by_group(values, group, by_group, start)
+    bar = np.empty(k.size)
+    _kth_highest_of_runs(by_group, start, k, bar)
+    return bar
+
+
+@jit
+def _sort_by_group(values, group, by_group, start):
+    """Put the values in `by_group` group after group (a counting sort, one pass to count
+    and one to place); group g's run from start[g] to start[g + 1]."""
+    for i in range(values.size):
+        start[group[i] + 1] += 1
+    for g in range(start.size - 1):
+        start[g + 1] += start[g]
+    filled = start[:-1].copy()
+    for i in range(values.size):
+        by_group[filled[group[i]]] = values[i]
+        filled[group[i]] += 1
+
+
+@jit
+def _kth_highest_of_runs(by_group, start, k, bar):
+    """bar[g]: the k[g]-th highest value of run g of `by_group` (reordered in place), found
+    by quickselect: split the run around a middle value and go on in the part holding it."""
+    for g in range(k.size):
+        first, last = start[g], start[g + 1] - 1
+        below = last - first + 1 - k[g]  # values of the run under the bar
+        if k[g] <= 0:
+            bar[g] = np.inf
+            continue
+        if below <= 0:
+            bar[g] = -np.inf
+            continue
+        kth = first + below  # where the bar stands once the run is sorted
+        a = by_group
+        while first < last:
+            pivot = a[(first + last) // 2]
+            i, j = first, last
+            while i <= j:
+                while a[i] < pivot:
+                    i += 1
+                while a[j] > pivot:
+                    j -= 1
+                if i <= j:
+                    a[i], a[j] = a[j], a[i]
+                    i += 1
+                    j -= 1
+            if kth <= j:
+                last = j
+            elif kth >= i:
+                first = i
+            else:
+                break
+        bar[g] = a[kth]
+
+
+@jit
+def _take_highest(key, group, bar, k, chosen):
+    """chosen[i]: whether key i is among the k[g] highest of its group g (bar[g] the k-th
+    highest); of keys equal to the bar, the first ones."""
+    taken = np.zeros(k.size, dtype=np.int64)
+    for i in range(key.size):
+        if key[i] > bar[group[i]]:
+            chosen[i] = True
+            taken[group[i]] += 1
+    for i in range(key.size):
+        g = group[i]
+        if key[i] == bar[g] and taken[g] < k[g]:
+            chosen[i] = True
+            taken[g] += 1
 
 
 # --- invariants -----------------------------------------------------------------------------

@@ -386,18 +386,3 @@ def test_params_levers_lists_only_levers(capsys):
     assert "[bandwidth]" in out and "bandwidth_low = 0.21" in out
     assert "Corporation-share band / Bandbreedte corporatiebezit" in out
     assert "beta_status" not in out and "household_change_2050" not in out
-
-
-@pytest.mark.parametrize("compiled", [True, False])
-def test_count_by_gives_bincounts_numbers(compiled):
-    """The compiled count per buurt or wijk (model.levers.count_by) is np.bincount with the
-    mask as weights, to the bit, for the int16 and int64 groups the levers pass."""
-    from model.levers import _count_by
-
-    rng = np.random.default_rng(4)
-    for dtype in (np.int16, np.int64):
-        group = rng.integers(0, 57, 5000).astype(dtype)
-        mask = rng.random(5000) < 0.7
-        out = np.zeros(60)
-        (_count_by if compiled else _count_by.py_func)(group, mask, out)
-        np.testing.assert_array_equal(out, np.bincount(group, weights=mask, minlength=60))

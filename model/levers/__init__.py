@@ -47,6 +47,7 @@ from model.levers import (
     target_group,
 )
 from model.params import ParameterError
+from model.state import NO_CHANGE
 
 ORDER = (capacity_test, private_renting, renovation, corp_middle, programme, construction,
          city_marriage, demolition, bandwidth, target_group)
@@ -72,21 +73,32 @@ def yearly_amount(model, key: str, per_year: float, start: int) -> int:
     return max(total - done, 0)
 
 
-def count_by(group: np.ndarray, mask: np.ndarray, n: int) -> np.ndarray:
-    """Per group (buurt or wijk index, `n` groups) the number of rows where `mask` holds,
-    as floats: the numbers of `np.bincount(group, weights=mask, minlength=n)`, in one
-    compiled pass (bincount converts the mask to floats and reads the groups twice; the
-    levers count a whole column of the stock this way several times a year)."""
-    out = np.zeros(n)
-    _count_by(group, mask, out)
-    return out
+def rows_of(model, owner: int, *, wijk: int = -1, vacant_only: bool = False) -> np.ndarray:
+    """The living rows of `owner`'s dwellings without a change waiting for their letting (in
+    `wijk` if given; only the vacant ones if `vacant_only`), in row order: one compiled pass
+    over the columns instead of a numpy mask per condition."""
+    d = model.dwellings
+    n_rows = d.n_rows
+    rows = np.empty(n_rows, dtype=np.int64)
+    n = _rows_of(d.alive[:n_rows], d.owner[:n_rows], d.wijk[:n_rows], d.occupant[:n_rows],
+                 d.pending_segment[:n_rows], int(owner), int(wijk), bool(vacant_only), rows)
+    return rows[:n]
 
 
 @jit
-def _count_by(group, mask, out):
-    for i in range(group.size):
-        if mask[i]:
-            out[group[i]] += 1.0
+def _rows_of(live, owners, wijken, occupant, pending_segment, owner, wijk, vacant_only, rows):
+    """(The rarest conditions first: rows lie mostly in buurt order, so the test of the wijk
+    gives the same answer many rows in a row, which the processor predicts.)"""
+    n = 0
+    for i in range(live.size):
+        if wijk >= 0 and wijken[i] != wijk:
+            continue
+        if vacant_only and occupant[i] >= 0:
+            continue
+        if live[i] and owners[i] == owner and pending_segment[i] == NO_CHANGE:
+            rows[n] = i
+            n += 1
+    return n
 
 
 def apply(model) -> None:

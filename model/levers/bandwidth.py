@@ -25,38 +25,28 @@ import numpy as np
 from model import stock
 from model.categories import Owner
 from model.categories import Segment as S
+from model.jit import jit
 from model.phases.indicators import MIN_WIJK_DWELLINGS
 from model.rules import LIBERALISATION_LIMIT
+from model.state import NO_CHANGE
 
 NAME = "bandwidth"
 MARGIN = 0.015  # aim this far inside the band, so sampling noise does not push a wijk out
 LEAD_YEARS = 1  # reach the band a year before the last one (a margin for chance)
 VACANT_ODDS = 5.0
+# Plain numbers for the compiled loop:
+CORPORATION, PRIVATE_LANDLORD = int(Owner.CORPORATION), int(Owner.PRIVATE_LANDLORD)
+CORP_MIDDLE = int(S.CORP_MIDDLE)
 
 
 def is_on(params) -> bool:
     return bool(params.bandwidth)
 
 
-def corporation(model, owner: np.ndarray) -> np.ndarray:
-    """Per dwelling row (up to `n_rows`; `owner` their owners): whether it is the
-    corporation's, counting a sale that waits for a letting as done."""
-    # A pending change into a segment past the corporation's ones (S.CORP_MIDDLE) is a sale;
-    # NO_CHANGE (-1) is none.
-    leaving = model.dwellings.pending_segment[:owner.size] > S.CORP_MIDDLE
-    return (owner == Owner.CORPORATION) & ~leaving
-
-
-def plan(model, live: np.ndarray, is_corp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def plan(model, total: np.ndarray, corp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Corporation dwellings to take out of and to add to each wijk this year (floats), for
-    the living dwellings (`live`, a mask over the rows) of which `is_corp` are the
-    corporation's."""
-    from model.levers import count_by
-
-    p, d, city = model.params, model.dwellings, model.city
-    wijk = d.wijk[: d.n_rows]
-    total = count_by(wijk, live, city.n_wijken)
-    corp = count_by(wijk, is_corp & live, city.n_wijken)
+    `total` dwellings per wijk of which `corp` are the corporation's."""
+    p = model.params
     years_left = max(p.bandwidth_end - LEAD_YEARS - model.year + 1, 1)
     lo, hi = p.bandwidth_low + MARGIN, p.bandwidth_high - MARGIN
     big = total >= MIN_WIJK_DWELLINGS * p.scale
@@ -85,24 +75,48 @@ def _whole(model, x: np.ndarray) -> np.ndarray:
 
 
 def apply(model) -> None:
-    from model.levers import count_by, scheduled
+    from model.levers import scheduled
 
-    p, d = model.params, model.dwellings
+    p, d, city = model.params, model.dwellings, model.city
     if not (is_on(p) and scheduled(model, NAME)):
         return
-    # Columns read whole (as slices) and masked by `live`: cheaper than gathering rows.
     n_rows = d.n_rows
-    live, owner = d.alive[:n_rows], d.owner[:n_rows]
-    pending = stock.pending(model, slice(n_rows))
-    is_corp = corporation(model, owner)
-    take, add = plan(model, live, is_corp)
+    total, corp = np.zeros(city.n_wijken), np.zeros(city.n_wijken)
+    other = np.zeros(city.n_buurten)  # dwellings corporations do not own: where new ones go
+    corp_rows, private_rows = np.empty(n_rows, dtype=np.int64), np.empty(n_rows, dtype=np.int64)
+    n_corp, n_private = _tally(d.alive[:n_rows], d.wijk[:n_rows], d.buurt[:n_rows],
+                               d.owner[:n_rows], d.pending_segment[:n_rows], total, corp, other,
+                               corp_rows, private_rows)
+    take, add = plan(model, total, corp)
     take, add = _whole(model, take), _whole(model, add)
-    corp = d.living(is_corp & ~pending)
-    private = d.living((owner == Owner.PRIVATE_LANDLORD) & ~pending)
-    # Dwellings per buurt that corporations do not own: where new corporation homes go.
-    other = count_by(d.buurt[:n_rows], live & (owner != Owner.CORPORATION), model.city.n_buurten)
-    _take_out(model, corp, take)
-    _add_in(model, private, add, other)
+    _take_out(model, corp_rows[:n_corp], take)
+    _add_in(model, private_rows[:n_private], add, other)
+
+
+@jit
+def _tally(live, wijk, buurt, owner, pending_segment, total, corp, other, corp_rows,
+           private_rows):
+    """One pass over the stock (columns read whole): per wijk the living dwellings (`total`)
+    and the corporation's (`corp`, a sale waiting for its letting counted as done); per buurt
+    the dwellings corporations do not own (`other`); the rows of corporation and private
+    rentals without a change waiting, in row order. Returns how many of each."""
+    n_corp = n_private = 0
+    for i in range(live.size):
+        if not live[i]:
+            continue
+        total[wijk[i]] += 1.0
+        if owner[i] == CORPORATION:
+            if pending_segment[i] <= CORP_MIDDLE:  # a change past the corporation's: a sale
+                corp[wijk[i]] += 1.0
+            if pending_segment[i] == NO_CHANGE:
+                corp_rows[n_corp] = i
+                n_corp += 1
+        else:
+            other[buurt[i]] += 1.0
+            if owner[i] == PRIVATE_LANDLORD and pending_segment[i] == NO_CHANGE:
+                private_rows[n_private] = i
+                n_private += 1
+    return n_corp, n_private
 
 
 def _take_out(model, corp: np.ndarray, take: np.ndarray) -> None:
@@ -110,16 +124,21 @@ def _take_out(model, corp: np.ndarray, take: np.ndarray) -> None:
     p, d = model.params, model.dwellings
     wijk = d.wijk[corp]
     demolish = np.minimum(_whole(model, take * p.bandwidth_demolish_share), take)
-    weight = (np.where(d.occupant[corp] < 0, VACANT_ODDS, 1.0)
-              * np.exp(-model.liveability[d.buurt[corp]]))
-    gone = stock.pick_per_group(model, corp, wijk, demolish, weight)
+
+    def demolition_odds(rows):  # (a function: asked only for the wijken that demolish)
+        return (np.where(d.occupant[rows] < 0, VACANT_ODDS, 1.0)
+                * np.exp(-model.liveability[d.buurt[rows]]))
+
+    def sale_odds(rows):
+        return np.where(d.occupant[rows] < 0, VACANT_ODDS, 1.0) * (1.0 + d.single_family[rows])
+
+    gone = stock.pick_per_group(model, corp, wijk, demolish, demolition_odds)
     stock.remove(model, gone, NAME)
     left = np.ones(corp.size, dtype=bool)  # (gone is a sorted subset of the sorted corp)
     left[np.searchsorted(corp, gone)] = False
     corp, wijk = corp[left], wijk[left]
     done = np.bincount(d.wijk[gone], minlength=take.size)
-    weight = np.where(d.occupant[corp] < 0, VACANT_ODDS, 1.0) * (1.0 + d.single_family[corp])
-    sold = stock.pick_per_group(model, corp, wijk, take - done, weight)
+    sold = stock.pick_per_group(model, corp, wijk, take - done, sale_odds)
     vacant = d.occupant[sold] < 0
     stock.sell(model, sold[vacant], Owner.OWNER_OCCUPIER, NAME)
     stock.sell(model, sold[~vacant], Owner.PRIVATE_LANDLORD, NAME)
@@ -129,9 +148,12 @@ def _add_in(model, private: np.ndarray, add: np.ndarray, other: np.ndarray) -> N
     """Buy and build `add[w]` corporation dwellings in each wijk w."""
     p, d = model.params, model.dwellings
     build = _whole(model, add * p.bandwidth_build_share)
-    weight = np.where(d.segment[private] == S.PRIVATE_CHEAP, 3.0, 1.0)
+
+    def purchase_odds(rows):
+        return np.where(d.segment[rows] == S.PRIVATE_CHEAP, 3.0, 1.0)
+
     bought = stock.pick_per_group(model, private, d.wijk[private], np.maximum(add - build, 0),
-                                  weight)
+                                  purchase_odds)
     segment = np.where(d.rent[bought] > LIBERALISATION_LIMIT, S.CORP_MIDDLE, S.CORP_SOCIAL)
     stock.relabel(model, bought, segment, acquisition=True)
     build = add - np.bincount(d.wijk[bought], minlength=add.size)
@@ -150,14 +172,28 @@ def _buurten(model, n: np.ndarray, weight: np.ndarray) -> np.ndarray:
     if wijken.size == 0:
         return np.zeros(0, dtype=np.int64)
     uniform = model.rng.random(int(n[wijken].sum()))
-    ends = np.cumsum(n[wijken])
-    where = []
-    for w, end in zip(wijken, ends, strict=True):
-        p = np.where(city.buurt_wijk == w, weight, 0.0)
-        cdf = (p / p.sum()).cumsum()
-        cdf /= cdf[-1]
-        where.append(cdf.searchsorted(uniform[end - n[w]:end], side="right"))
-    return np.concatenate(where)
+    # One row per wijk: numpy sums and cumulates each row as it would the row alone.
+    p = np.where(city.buurt_wijk == wijken[:, None], weight, 0.0)
+    cdf = (p / p.sum(axis=1, keepdims=True)).cumsum(axis=1)
+    cdf /= cdf[:, -1:]
+    where = np.empty(uniform.size, dtype=np.int64)
+    _look_up(cdf, np.repeat(np.arange(wijken.size), n[wijken]), uniform, where)
+    return where
+
+
+@jit
+def _look_up(cdf, row, uniform, where):
+    """where[i]: the buurt uniform[i] falls in, in row row[i] of `cdf`: the number of its
+    entries up to uniform[i], found by halving (as numpy's searchsorted(side='right'))."""
+    for i in range(uniform.size):
+        low, high = 0, cdf.shape[1]
+        while low < high:
+            middle = (low + high) // 2
+            if cdf[row[i], middle] <= uniform[i]:
+                low = middle + 1
+            else:
+                high = middle
+        where[i] = low
 
 
 def rules(params, city) -> list:

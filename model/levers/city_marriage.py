@@ -17,10 +17,12 @@ import numpy as np
 from model import stock
 from model.categories import Owner
 from model.categories import Segment as S
+from model.jit import jit
 from model.params import ParameterError
 
 NAME = "city_marriage"
 VACANT_ODDS = 5.0
+CORPORATION = int(Owner.CORPORATION)  # (a plain number for the compiled loop)
 
 
 def is_on(params) -> bool:
@@ -84,7 +86,7 @@ def check(params, city) -> None:
 
 
 def apply(model) -> None:
-    from model.levers import scheduled, yearly_amount
+    from model.levers import rows_of, scheduled, yearly_amount
 
     p, d = model.params, model.dwellings
     if not (is_on(p) and scheduled(model, NAME)):
@@ -95,9 +97,7 @@ def apply(model) -> None:
     for k, (a, b) in enumerate(parsed):
         n = yearly_amount(model, f"city_marriage_{k}", p.city_marriage_per_year,
                           p.city_marriage_start)
-        n_rows = d.n_rows
-        corp = d.living((d.wijk[:n_rows] == a) & (d.owner[:n_rows] == Owner.CORPORATION)
-                        & ~stock.pending(model, slice(n_rows)))
+        corp = rows_of(model, Owner.CORPORATION, wijk=a)
         weight = np.where(d.occupant[corp] < 0, VACANT_ODDS, 1.0)
         thinned = stock.pick(model, corp, n, weight)
         if p.city_marriage_mode == "sell":
@@ -113,14 +113,22 @@ def apply(model) -> None:
 def _buurten_of(model, wijk: int, n: int) -> np.ndarray:
     """Buurten of `wijk` for n new corporation dwellings: where the corporation share is
     lowest (odds proportional to the buurt's other dwellings)."""
-    from model.levers import count_by
-
     d, city = model.dwellings, model.city
     n_rows = d.n_rows
-    other = count_by(d.buurt[:n_rows], d.alive[:n_rows] & (d.owner[:n_rows] != Owner.CORPORATION),
-                     city.n_buurten)
+    other = np.zeros(city.n_buurten)
+    _count_other(d.alive[:n_rows], d.wijk[:n_rows], d.buurt[:n_rows], d.owner[:n_rows], wijk,
+                 other)
     weight = np.where(city.buurt_wijk == wijk, other + 1e-9, 0.0)
     return model.rng.choice(city.n_buurten, size=n, p=weight / weight.sum())
+
+
+@jit
+def _count_other(live, wijken, buurt, owner, wijk, other):
+    """Per buurt of `wijk` its living dwellings that corporations do not own, in one pass
+    (the wijk tested first: rows lie mostly in buurt order, so that test is predictable)."""
+    for i in range(live.size):
+        if wijken[i] == wijk and live[i] and owner[i] != CORPORATION:
+            other[buurt[i]] += 1.0
 
 
 def rules(params, city) -> list:

@@ -18,6 +18,7 @@ import numpy as np
 from model import stock
 from model.categories import SEGMENTS, Owner
 from model.categories import Segment as S
+from model.jit import jit
 from model.synthesis import largest_remainder
 
 NAME = "programme"
@@ -53,10 +54,10 @@ def apply(model) -> None:
 def transform(model, segment: int, n: int, per_buurt: np.ndarray) -> int:
     """Turn up to `n` vacant private rentals into `segment`; returns how many. The
     dwellings per buurt and segment (`per_buurt`) are updated to match."""
+    from model.levers import rows_of
+
     d, p = model.dwellings, model.params
-    n_rows = d.n_rows
-    vacant = d.living((d.owner[:n_rows] == Owner.PRIVATE_LANDLORD) & (d.occupant[:n_rows] < 0)
-                      & ~stock.pending(model, slice(n_rows)))
+    vacant = rows_of(model, Owner.PRIVATE_LANDLORD, vacant_only=True)
     c = model.census
     vacancy = c.vacant.sum(axis=1) / np.maximum(c.dwelling_total, 1)
     chosen = stock.pick(model, vacant, n, vacancy[d.buurt[vacant]] + 1e-3)
@@ -70,12 +71,19 @@ def transform(model, segment: int, n: int, per_buurt: np.ndarray) -> int:
 
 def _stock_per_buurt(model) -> np.ndarray:
     """Dwellings per buurt and segment."""
-    from model.levers import count_by
-
-    d, n_b = model.dwellings, model.city.n_buurten
+    d = model.dwellings
     n_rows = d.n_rows
-    cell = d.buurt[:n_rows].astype(np.int64) * 8 + d.segment[:n_rows]
-    return count_by(cell, d.alive[:n_rows], n_b * 8).reshape(n_b, 8)
+    per_buurt = np.zeros((model.city.n_buurten, 8))
+    _count_per_buurt(d.alive[:n_rows], d.buurt[:n_rows], d.segment[:n_rows], per_buurt)
+    return per_buurt
+
+
+@jit
+def _count_per_buurt(live, buurt, segment, per_buurt):
+    """One pass over the stock (a count per buurt and segment, as floats)."""
+    for i in range(live.size):
+        if live[i]:
+            per_buurt[buurt[i], segment[i]] += 1.0
 
 
 def locate(model, segment: int, n: int, per_buurt: np.ndarray) -> np.ndarray:
