@@ -397,18 +397,11 @@ def _vacancies(model) -> np.ndarray:
     return vacant
 
 
-@jit
 def _vacant_rows(occupant, alive, withheld, n):
-    """Rows below `n` of dwellings that stand, are empty and are not withheld from letting
-    (in one pass, into room for all `n`: most dwellings are occupied, so the test stops at
-    the first check for most rows)."""
-    rows = np.empty(n, dtype=np.intp)
-    k = 0
-    for row in range(n):
-        if occupant[row] == VACANT and alive[row] and not withheld[row]:
-            rows[k] = row
-            k += 1
-    return rows[:k]
+    """Rows below `n` of dwellings that stand, are empty and are not withheld from letting.
+    (numpy's masks beat a compiled loop here: its comparisons run on whole vectors, where a
+    loop's branch on a vacancy among occupied rows is hard to predict.)"""
+    return np.flatnonzero((occupant[:n] == VACANT) & alive[:n] & ~withheld[:n])
 
 
 def _gumbel(rng, shape) -> np.ndarray:
