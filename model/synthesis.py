@@ -337,21 +337,33 @@ def _ages(city: City, buurt: np.ndarray, htype: np.ndarray, cls: np.ndarray,
     return (lo + np.floor(rng.random(band.size) * (hi - lo))).astype(np.int16)
 
 
-def draw_incomes(cls: np.ndarray, size: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """An income inside each household's class bounds (which depend on its size)."""
-    multi = rules.is_multi_person(size)
-    income = np.empty(cls.size)
-    u = rng.random(cls.size)
+def _income_bounds() -> tuple[np.ndarray, np.ndarray]:
+    """Per income class (rows) and one-person/multi-person household (columns), the bounds
+    incomes are drawn between (the lowest class from LOW_INCOME_FLOOR; the top class
+    open-ended)."""
+    lo, hi = np.empty((len(IncomeClass), 2)), np.empty((len(IncomeClass), 2))
     for c in IncomeClass:
         for m in (False, True):
-            sel = (cls == c) & (multi == m)
-            lo, hi = rules.class_income_bounds(c, m)
-            if c == IncomeClass.LOW_PT:
-                lo = LOW_INCOME_FLOOR[int(m)]
-            if np.isinf(hi):
-                income[sel] = lo + 1 + rng.exponential(HIGH_INCOME_SCALE, int(sel.sum()))
-            else:
-                income[sel] = lo + 1 + u[sel] * (hi - lo - 1)
+            lo[c, int(m)], hi[c, int(m)] = rules.class_income_bounds(c, m)
+    lo[IncomeClass.LOW_PT] = LOW_INCOME_FLOOR
+    return lo, hi
+
+
+INCOME_LO, INCOME_HI = _income_bounds()
+
+
+def draw_incomes(cls: np.ndarray, size: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """An income inside each household's class bounds (which depend on its size): uniform
+    between them, for the top class the lower bound plus an exponential draw (drawn for
+    one-person households first, then for multi-person ones)."""
+    multi = rules.is_multi_person(size).astype(np.intp)
+    lo, hi = INCOME_LO[cls, multi], INCOME_HI[cls, multi]
+    u = rng.random(cls.size)
+    top = np.isinf(hi)
+    income = lo + 1 + u * np.where(top, 0.0, hi - lo - 1)
+    for m in (0, 1):
+        sel = top & (multi == m)
+        income[sel] = lo[sel] + 1 + rng.exponential(HIGH_INCOME_SCALE, int(sel.sum()))
     return income
 
 

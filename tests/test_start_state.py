@@ -251,3 +251,34 @@ def test_group_then_key_order_is_lexsort_even_with_ties():
     tied = np.round(key, 1)  # many ties: the stable order decides them
     assert np.array_equal(_by_group_then_key_descending(group, tied),
                           np.lexsort((-tied, group)))
+
+
+def test_incomes_are_drawn_as_the_per_class_loop_drew_them():
+    """draw_incomes (one pass over all households) gives the numbers, and leaves the random
+    stream where, the loop over classes and household sizes it replaced did."""
+    from model import rules
+    from model.categories import IncomeClass
+    from model.synthesis import HIGH_INCOME_SCALE, LOW_INCOME_FLOOR, draw_incomes
+
+    def per_class(cls, size, rng):
+        multi = rules.is_multi_person(size)
+        income = np.empty(cls.size)
+        u = rng.random(cls.size)
+        for c in IncomeClass:
+            for m in (False, True):
+                sel = (cls == c) & (multi == m)
+                lo, hi = rules.class_income_bounds(c, m)
+                if c == IncomeClass.LOW_PT:
+                    lo = LOW_INCOME_FLOOR[int(m)]
+                if np.isinf(hi):
+                    income[sel] = lo + 1 + rng.exponential(HIGH_INCOME_SCALE, int(sel.sum()))
+                else:
+                    income[sel] = lo + 1 + u[sel] * (hi - lo - 1)
+        return income
+
+    draw = np.random.default_rng(4)
+    cls, size = draw.integers(0, 5, 3000), draw.integers(1, 6, 3000)
+    a, b = np.random.default_rng(9), np.random.default_rng(9)
+    np.testing.assert_array_equal(draw_incomes(cls, size, a), per_class(cls, size, b))
+    assert a.random() == b.random()
+    np.testing.assert_array_equal(rules.income_class(draw_incomes(cls, size, a), size), cls)

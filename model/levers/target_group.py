@@ -59,10 +59,11 @@ def outside_groups(ctx) -> np.ndarray:
     market (kept on its context). Bits let a rule test a pair with one `&`."""
     bits = getattr(ctx, "outside_groups", None)
     if bits is None:
+        outside = (~ctx.daeb, ~ctx.middle_ok,
+                   ctx.income > dutch_rules.AFFORDABLE_PURCHASE_INCOME)
         bits = np.zeros(ctx.income.size, dtype=np.uint8)
-        bits[~ctx.daeb] |= GROUP_BIT[SOCIAL]
-        bits[~ctx.middle_ok] |= GROUP_BIT[MIDDLE]
-        bits[ctx.income > dutch_rules.AFFORDABLE_PURCHASE_INCOME] |= GROUP_BIT[AFFORDABLE]
+        for group, out in zip((SOCIAL, MIDDLE, AFFORDABLE), outside, strict=True):
+            bits |= out.view(np.uint8) * GROUP_BIT[group]
         ctx.outside_groups = bits
     return bits
 

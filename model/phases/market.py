@@ -127,7 +127,6 @@ class _Context:
         # waiting time for social rent, the bid (log income) for sellers and private landlords.
         self.social_priority = 10.0 * self.urgent + 0.05 * self.waiting
         self.log_income = np.log(self.income)
-        self.bid_slots = np.full(d.occupant.size, -1, dtype=np.intp)  # _highest_bids' scratch
         n_b = model.city.n_buurten
         # float32 copies for the hot loop (_pair_utilities).
         self.income32 = self.income.astype(np.float32)
@@ -302,42 +301,60 @@ LOW_PT, LOW_DAEB = int(IncomeClass.LOW_PT), int(IncomeClass.LOW_DAEB)
 CORPORATION = int(Owner.CORPORATION)
 
 
+NOT_CLOSING = np.zeros(0, dtype=np.uint32)  # no lever rule closes pairs (see `choose`)
+
+
 def choose(model, ctx: "_Context", idx: np.ndarray, offer: _Offer, j: np.ndarray,
-           noise: np.ndarray, bonus: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+           noise: np.ndarray, bonus: float = 0.0,
+           closing: tuple | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The random utility of offered dwellings `j` (indices into `offer`, a choice set per
     chooser: choosers x k) for choosers `idx`: systematic utility, plus `bonus`, plus the
     random `noise`; and each chooser's best pick (the first of equals). Utility is -inf where
     a letting or lending rule forbids the dwelling to the chooser (unless the offer is the
-    chooser's own home: sitting tenants and owners are not re-tested)."""
+    chooser's own home: sitting tenants and owners are not re-tested).
+
+    `closing` holds the lever rules' bits (`allocation.closing`): per chooser of the market
+    the kinds of dwelling closed to it, per offered dwelling its kinds; a pair where they
+    meet gets -inf too. The third result gives, per chooser, the bits that closed the pick
+    it would have taken without them (0 if none, or if that pick was -inf anyway): the
+    choosers the rules refused."""
+    barred, word = (NOT_CLOSING, NOT_CLOSING) if closing is None else closing
     util = np.empty(j.shape, dtype=np.float32)
     best = np.empty(idx.size, dtype=np.intp)
+    refused = np.zeros(idx.size if closing is not None else 0, dtype=np.uint32)
     _pair_utilities(offer.base, not offer.allocation, offer.yearly_cost, offer.crowding,
                     offer.buurt, offer.has_zero_step, offer.zero_step_bonus, offer.rule,
                     offer.requirement, ctx.type_row, ctx.income32, ctx.size, ctx.distance_cost,
                     ctx.distance_row, ctx.senior, ctx.limits, np.float32(model.params.beta_cost),
-                    np.float32(bonus), offer.allocation, idx, j, noise, util, best)
-    return util, best
+                    np.float32(bonus), offer.allocation, idx, j, noise, barred, word, util,
+                    best, refused)
+    return util, best, refused
 
 
 @jit
 def _pair_utilities(base, per_home, yearly_cost, crowding, buurt, has_zero_step,
                     zero_step_bonus, rule, requirement, type_row, income, size, distance_cost,
                     distance_row, senior, limits, beta_cost, bonus, test_rules, idx, j, noise,
-                    util, best):
+                    barred, word, util, best, refused):
     """The loop of `choose`, one chooser and one offered dwelling at a time.
 
     This is the model's hottest loop (about 220,000 pairs a year). What does not depend on
     the chooser's own income, size or home buurt was computed once per offer (`_Offer`:
     `base` per chooser type, or per home for the homes of voluntary movers, `crowding` per
     household size). Everything is float32 and the terms are added in a fixed order, so the
-    result is the same to the bit on every run."""
+    result is the same to the bit on every run. The lever rules' closing (`barred` per
+    chooser, `word` per dwelling; empty when no rule closes anything) is done in the same
+    pass: it needs the best pick both with and without it."""
     quarter, zero, minus_inf = np.float32(0.25), np.float32(0.0), np.float32(-np.inf)
+    closing = barred.size > 0
     for r in range(idx.size):
         i = idx[r]  # the chooser's attributes, read once:
         base_row = 0 if per_home else type_row[i]
         own_income, home_row, persons = income[i], distance_row[i], size[i]
         values_zero_step = has_zero_step and senior[i]  # only seniors value zero-step
-        best_c, best_u = 0, minus_inf
+        bits = barred[i] if closing else np.uint32(0)
+        best_c, best_u, best_meet = 0, minus_inf, np.uint32(0)  # before the lever rules
+        open_c, open_u = 0, minus_inf  # among the pairs they leave open
         for c in range(j.shape[1]):
             d = j[r, c]
             u = base[base_row, d]
@@ -355,10 +372,20 @@ def _pair_utilities(base, per_home, yearly_cost, crowding, buurt, has_zero_step,
                 u = minus_inf
             u += bonus
             u += noise[r, c]
-            util[r, c] = u
+            meet = bits & word[d] if bits != 0 else np.uint32(0)
             if c == 0 or u > best_u:
-                best_c, best_u = c, u
-        best[r] = best_c
+                best_c, best_u, best_meet = c, u, meet
+            if meet != 0:
+                u = minus_inf
+            util[r, c] = u
+            if c == 0 or u > open_u:
+                open_c, open_u = c, u
+        if best_meet == 0:
+            best[r] = best_c
+        else:  # a lever rule closed the pick: take the best open one, count the refusal
+            best[r] = open_c
+            if np.isfinite(best_u):
+                refused[r] = best_meet
 
 
 def _vacancies(model) -> np.ndarray:
@@ -370,19 +397,11 @@ def _vacancies(model) -> np.ndarray:
     return vacant
 
 
-@jit
 def _vacant_rows(occupant, alive, withheld, n):
-    """Rows below `n` of dwellings that stand, are empty and are not withheld from letting."""
-    count = 0
-    for row in range(n):
-        count += occupant[row] == VACANT and alive[row] and not withheld[row]
-    rows = np.empty(count, dtype=np.intp)
-    k = 0
-    for row in range(n):
-        if occupant[row] == VACANT and alive[row] and not withheld[row]:
-            rows[k] = row
-            k += 1
-    return rows
+    """Rows below `n` of dwellings that stand, are empty and are not withheld from letting.
+    (numpy's masks beat a compiled loop here: its comparisons run on whole vectors, where a
+    loop's branch on a vacancy among occupied rows is hard to predict.)"""
+    return np.flatnonzero((occupant[:n] == VACANT) & alive[:n] & ~withheld[:n])
 
 
 def _gumbel(rng, shape) -> np.ndarray:
@@ -407,6 +426,29 @@ def _choice_sets(draw, n):
 
 
 @jit
+def _drawn_only(j, n):
+    """The dwellings drawn in choice sets `j` (indices below `n`), ascending, and `j`
+    re-pointed at them: what `np.unique(j, return_inverse=True)` gives, without its sort."""
+    seen = np.zeros(n, dtype=np.bool_)
+    for r in range(j.shape[0]):
+        for c in range(j.shape[1]):
+            seen[j[r, c]] = True
+    position = np.empty(n, dtype=np.intp)
+    drawn = np.empty(n, dtype=np.intp)
+    k = 0
+    for i in range(n):
+        if seen[i]:
+            position[i] = k
+            drawn[k] = i
+            k += 1
+    out = np.empty_like(j)
+    for r in range(j.shape[0]):
+        for c in range(j.shape[1]):
+            out[r, c] = position[j[r, c]]
+    return drawn[:k], out
+
+
+@jit
 def _next_best(util, rows, best):
     """For choosers `rows` who were outbid on their best pick: close it (-inf) and take
     the best of the rest (the first of equals)."""
@@ -417,6 +459,16 @@ def _next_best(util, rows, best):
             if util[r, c] > util[r, b]:
                 b = c
         best[r] = b
+
+
+def _bid_slots(model) -> np.ndarray:
+    """`_highest_bids`' scratch: one slot per dwelling row, all -1 between calls. Made once
+    per model (and again if the stock outgrows it), not per market: filling it costs more
+    than a small market's bids."""
+    slots = getattr(model, "bid_slots", None)
+    if slots is None or slots.size < model.dwellings.n_rows:
+        slots = model.bid_slots = np.full(model.dwellings.occupant.size, -1, dtype=np.intp)
+    return slots
 
 
 @jit
@@ -469,8 +521,8 @@ def clear(model, ch: Choosers) -> int:
     if stayer.size:
         homes = _Offer(model, ctx, home[stayer], home_types=ctx.type[stayer])
         own_home = np.arange(stayer.size)[:, None]  # each stayer's choice set: its home
-        util, _ = choose(model, ctx, stayer, homes, own_home, _gumbel(rng, own_home.shape),
-                         p.stay_bonus)
+        util, _, _ = choose(model, ctx, stayer, homes, own_home,
+                            _gumbel(rng, own_home.shape), p.stay_bonus)
         stay_u[stayer] = util[:, 0]
     out_u = np.where(ch.newcomer, -np.inf,
                      np.asarray(p.outside_option)[ctx.cls]
@@ -492,12 +544,14 @@ def clear(model, ch: Choosers) -> int:
         j = _choice_sets(rng.random((idx.size, p.choice_set_size), dtype=np.float32),
                          vac.size)
         if j.size < vac.size:  # a late, small round: describe only the dwellings drawn
-            drawn, j = np.unique(j, return_inverse=True)
-            vac, j = vac[drawn], j.reshape(idx.size, -1)
+            drawn, j = _drawn_only(j, vac.size)
+            vac = vac[drawn]
         offer = _Offer(model, ctx, vac)
-        util, best = choose(model, ctx, idx, offer, j, _gumbel(rng, j.shape))
-        if lever_rules:
-            allocation.forbid(model, lever_rules, market, idx, offer.rows, j, util, best)
+        closing = allocation.closing(model, lever_rules, market, offer.rows)
+        util, best, refused = choose(model, ctx, idx, offer, j, _gumbel(rng, j.shape),
+                                     closing=closing)
+        if closing is not None:
+            allocation.count_refused(model, market, idx, refused)
         # Each chooser bids for its best dwelling; who is outbid by a household with higher
         # priority tries its next best, up to TOP_CHOICES dwellings in one round.
         pos = np.arange(idx.size)
@@ -526,7 +580,12 @@ def clear(model, ch: Choosers) -> int:
             moved.append((winners, homes))
             active[winners] = False
 
-    _record_moves(model, ch, moved)
+    if moved:
+        winners = np.concatenate([m[0] for m in moved])
+        homes = np.concatenate([m[1] for m in moved])
+        _record_moves(model, ch, winners, homes)
+        if lever_rules:
+            allocation.let(model, lever_rules, market, winners, homes)
     rest = np.flatnonzero(active)
     must_go = rest[~ch.can_stay[rest] & ~ch.newcomer[rest]]
     _leave(model, ch, must_go)
@@ -549,7 +608,7 @@ def _resolve_bids(model, ctx: _Context, bidders: np.ndarray, targets: np.ndarray
                                 ctx.social_priority, ctx.extra_priority, ctx.log_income)
     if lever_rules:
         priority += allocation.priority(model, lever_rules, market, bidders, targets)
-    win = _highest_bids(targets, priority, ctx.bid_slots)
+    win = _highest_bids(targets, priority, _bid_slots(model))
     winners, homes, social = bidders[win], targets[win], social[win]
     ok, let_social, kept_above, passend, passend_ok = _daeb_cap(
         social, winners, homes, ctx.daeb, ctx.passend, ctx.aftopping, d.rent,
@@ -558,10 +617,7 @@ def _resolve_bids(model, ctx: _Context, bidders: np.ndarray, targets: np.ndarray
     flows.corp_lettings_above_daeb += kept_above
     flows.corp_lettings_passend += passend
     flows.corp_lettings_passend_ok += passend_ok
-    winners, homes = winners[ok], homes[ok]
-    if lever_rules:
-        allocation.let(model, lever_rules, market, winners, homes)
-    return winners, homes
+    return winners[ok], homes[ok]
 
 
 @jit
@@ -629,12 +685,9 @@ def _move_in(model, ch: Choosers, idx: np.ndarray, homes: np.ndarray) -> None:
     h.moved[rows] = model.year
 
 
-def _record_moves(model, ch: Choosers, moved: list) -> None:
-    """Write this market's arrivals and moves to the ledger, in one batch each."""
-    if not moved:
-        return
-    idx = np.concatenate([m[0] for m in moved])
-    homes = np.concatenate([m[1] for m in moved])
+def _record_moves(model, ch: Choosers, idx: np.ndarray, homes: np.ndarray) -> None:
+    """Write this market's arrivals and moves (choosers `idx` into `homes`) to the ledger,
+    in one batch each."""
     new = ch.newcomer[idx]
     model.ledger.record(model, "arrive", ch.reason[idx[new]], ch.rows[idx[new]], None,
                         homes[new])
