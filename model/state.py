@@ -29,7 +29,6 @@ class Table:
         self.n_rows = 0  # rows ever handed out; rows >= n_rows are untouched
         self._free: list[np.ndarray] = []
         self._retired: list[np.ndarray] = []
-        self._released = False  # the free list holds released rows, not reset yet
 
     def _blank(self, name: str, dtype, n: int) -> np.ndarray:
         return np.full(n, self.FILL.get(name, 0), dtype=dtype)
@@ -59,24 +58,18 @@ class Table:
         start = self.n_rows
         rows = np.concatenate([reuse, np.arange(start, start + fresh)])
         self.n_rows += fresh
-        if reuse.size and self._released:  # fresh and recycled rows hold the fill values
-            self._reset(reuse)
-        self._released = self._released and rest.size > 0
+        if reuse.size:  # fresh rows were never handed out: they still hold the fill values
+            for name in self.COLUMNS:
+                getattr(self, name)[reuse] = self.FILL.get(name, 0)
         self.alive[rows] = True
         return rows.astype(np.int64)
 
-    def _reset(self, rows: np.ndarray) -> None:
-        for name in self.COLUMNS:
-            getattr(self, name)[rows] = self.FILL.get(name, 0)
-
     def release(self, rows: np.ndarray) -> None:
-        """Mark rows dead and hand them back for reuse (their values are reset when reused:
-        a household's row is read until then, e.g. for its uid)."""
+        """Mark rows dead and hand them back for reuse."""
         rows = np.asarray(rows, dtype=np.int64)
         self.alive[rows] = False
         if rows.size:
             self._free.append(np.sort(rows))
-            self._released = True
 
     def retire(self, rows: np.ndarray) -> None:
         """Mark rows dead but keep them out of reuse until `recycle()`: a demolished
@@ -87,14 +80,8 @@ class Table:
             self._retired.append(np.sort(rows))
 
     def recycle(self) -> None:
-        """Hand the rows retired so far back for reuse, reset now: once a year for all of
-        them rather than at each reuse (dwellings are built a few at a time, many times a
-        year). Nothing reads a dead row after its year, and the yearly passes over all rows
-        leave the fill values as they are (prices: a WOZ of 0 times a factor)."""
-        if self._retired:
-            rows = np.concatenate(self._retired)
-            self._reset(rows)
-            self._free.append(rows)
+        """Hand the rows retired so far back for reuse."""
+        self._free.extend(self._retired)
         self._retired = []
 
     def rows(self) -> np.ndarray:

@@ -277,8 +277,8 @@ def test_without_lever_rules_the_market_is_unchanged():
 
 
 def test_a_reused_row_holds_the_fill_values_whether_released_or_recycled(model):
-    """Dwelling rows are reset when recycled (once a year), household rows when reused:
-    either way a new entry starts from the fill values, never from its row's last one."""
+    """A removed dwelling's row (retired, then recycled) and a dropped household's row
+    (released) start from the fill values when reused, never from their last ones."""
     for table, hand_back in ((model.dwellings, "retire"), (model.households, "release")):
         rows = table.rows()[:3]
         for name in table.COLUMNS:
