@@ -75,8 +75,9 @@ def _set_segment(model, rows: np.ndarray, segments: np.ndarray, rent: np.ndarray
     """Give `rows` their new segments (owners follow) and rents now, with the yearly cost
     a household moving in would pay (`Dwellings.set_costs`); any waiting change is off."""
     d = model.dwellings
-    _change_segments(rows, segments, rent, model.params.owner_cost_rate, d.segment, d.owner,
-                     d.rent, d.woz, d.cost, d.pending_segment)
+    if rows.size:
+        _change_segments(rows, segments, rent, model.params.owner_cost_rate, d.segment,
+                         d.owner, d.rent, d.woz, d.cost, d.pending_segment)
 
 
 @jit
@@ -108,13 +109,12 @@ def displace(model, dwellings: np.ndarray, reason: str) -> np.ndarray:
     h, d = model.households, model.dwellings
     dwellings = _rows(dwellings)
     occupied = dwellings[d.occupant[dwellings] >= 0]
-    rows = d.occupant[occupied].copy()
+    rows = d.occupant[occupied]  # (indexing by an array copies: these are kept as they are)
     if rows.size == 0:
         return rows
-    model.flows.displaced.add(rows, h.uid[rows].copy(),
+    model.flows.displaced.add(rows, h.uid[rows],
                               np.full(rows.size, REASON[reason], dtype=np.int8), occupied,
-                              d.buurt[occupied].copy(), d.wijk[occupied].copy(),
-                              d.cost[occupied].copy())
+                              d.buurt[occupied], d.wijk[occupied], d.cost[occupied])
     model.ledger.record(model, "displace", reason, rows, occupied, None)
     d.occupant[occupied] = VACANT
     h.dwelling[rows] = NO_DWELLING
