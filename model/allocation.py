@@ -16,9 +16,9 @@ else does a lever touch the market:
   round, the kind of each offered dwelling (`offered`: dwelling rows), in the same bits. A
   pair is forbidden where they share a bit, and gets utility -inf. A chooser whose best
   dwelling in a round was forbidden counts as *refused* by the rule (once per year).
-  (The hook packs every rule's bits into one word per chooser and per dwelling, `closing`,
-  and the market's utility pass closes the pairs where the words meet: a rule's own code
-  only looks at choosers and at dwellings, never at the many pairs.)
+  (The hook packs every rule's bits into one word per chooser and per dwelling and closes
+  the pairs in one compiled pass, `_close_pairs`: a rule's own code only looks at choosers
+  and at dwellings, never at the many pairs.)
 - `priority(model, market, bidders, homes)`: extra priority of each bidder for the dwelling
   it bids on (added to the landlord's ranking), or None;
 - `let(model, market, winners, homes)`: told of the market's lettings, once at its end
@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from model.jit import jit
 from model.ledger import REASON
 
 
@@ -123,36 +124,70 @@ def _barred_words(model, rules: list, market: Market) -> tuple[np.ndarray, list]
     return market.cache["barred"]
 
 
-def closing(model, rules: list, market: Market, offered: np.ndarray) -> tuple | None:
-    """This round's closing for the market's utility pass (`market.choose`): every rule's
-    `barred` bits packed into one word per chooser (once per market) and its `closed` bits
-    into one word per offered dwelling (`offered`: dwelling rows). None when no rule closes
-    anything."""
-    if not rules:
-        return None
+def forbid(model, rules: list, market: Market, idx: np.ndarray, offered: np.ndarray,
+           j: np.ndarray, util: np.ndarray, best: np.ndarray) -> None:
+    """Set utility -inf where a rule forbids the pair; count choosers whose best pick a rule
+    forbade as refused by it. `best` is each chooser's best pick in `util` (its argmax, as
+    the market found it); it is updated in place for the choosers whose best pick was
+    forbidden (for the others it stays the argmax: only lower values were closed)."""
     barred, layout = _barred_words(model, rules, market)
     if not layout:
-        return None
+        return
     word = np.zeros(offered.size, dtype=np.uint32)
     for rule, shift, _ in layout:
         kind = rule.closed(model, market, offered)
         if kind is not None:
             word |= kind.astype(np.uint32) << np.uint32(shift)
-    return (barred, word) if word.any() else None
-
-
-def count_refused(model, market: Market, idx: np.ndarray, refused: np.ndarray) -> None:
-    """Count the choosers `idx` whose best pick a rule closed as refused by it (`refused`:
-    per chooser the bits that closed it, from the market's utility pass)."""
+    if not word.any():
+        return
+    refused = np.zeros(idx.size, dtype=np.uint32)
+    _close_pairs(barred, word, idx, j, util, best, refused)
     rows = np.flatnonzero(refused)
     if rows.size == 0:
         return
     bits = refused[rows]
     hit = int(np.bitwise_or.reduce(bits))  # every bit that refused someone this round
-    for rule, shift, mask in market.cache["barred"][1]:
+    for rule, shift, mask in layout:
         if hit >> shift & mask:
             by_rule = rows[(bits >> np.uint32(shift)) & np.uint32(mask) != 0]
             _refuse(model, rule, market.ch.rows[idx[by_rule]])
+
+
+@jit
+def _close_pairs(barred, word, idx, j, util, best, refused):
+    """The pairs of choosers `idx` and their choice sets `j` (indices into the offered
+    dwellings) whose bits meet (`barred` per chooser, `word` per offered dwelling) get
+    utility -inf. Where that closes a chooser's best pick, `refused` gets the bits that
+    closed it (if it was not -inf already) and `best` becomes the argmax of what is left
+    (as numpy's argmax: the first of equals; a NaN counts as the largest)."""
+    minus_inf = np.float32(-np.inf)
+    k = j.shape[1]
+    for r in range(idx.size):
+        bits = barred[idx[r]]
+        if bits == 0:
+            continue
+        hit = np.uint32(0)
+        for c in range(k):
+            meet = bits & word[j[r, c]]
+            if meet != 0:
+                if c == best[r]:
+                    hit = meet
+                    if np.isfinite(util[r, c]):
+                        refused[r] = meet
+                util[r, c] = minus_inf
+        if hit != 0:
+            b = 0
+            top = util[r, 0]
+            if not np.isnan(top):
+                for c in range(1, k):
+                    u = util[r, c]
+                    if np.isnan(u):
+                        b = c
+                        break
+                    if u > top:
+                        top = u
+                        b = c
+            best[r] = b
 
 
 def priority(model, rules: list, market: Market, bidders: np.ndarray,

@@ -7,7 +7,6 @@ import pytest
 
 from model.phases.market import (
     N_RULES,
-    NOT_CLOSING,
     _choice_sets,
     _daeb_cap,
     _drawn_only,
@@ -56,25 +55,18 @@ def expected(t, idx, j, noise, beta_cost, bonus):
     return u + bonus + noise
 
 
-def utilities(fn, t, idx, j, noise, beta_cost, bonus, barred=NOT_CLOSING, word=NOT_CLOSING):
-    """Run the utility pass `fn` over the tables; (util, best, refused)."""
-    util = np.empty(j.shape, np.float32)
-    best = np.empty(idx.size, np.intp)
-    refused = np.zeros(idx.size if barred.size else 0, np.uint32)
-    fn(t["base"], False, t["yearly_cost"], t["crowding"], t["buurt"], True,
-       t["zero_step_bonus"], t["rule"], t["requirement"], t["type_row"], t["income"],
-       t["size"], t["distance_cost"], t["distance_row"], t["senior"], t["limits"], beta_cost,
-       bonus, True, idx, j, noise, barred, word, util, best, refused)
-    return util, best, refused
-
-
 @pytest.mark.parametrize("compiled", [True, False])
 def test_pair_utilities_follow_the_rule_term_by_term(compiled):
     rng = np.random.default_rng(7)
     t, idx, j, noise = tables(rng)
     beta_cost, bonus = np.float32(2.5), np.float32(0.0)
+    util = np.empty(j.shape, np.float32)
+    best = np.empty(idx.size, np.intp)
     fn = _pair_utilities if compiled else _pair_utilities.py_func
-    util, best, _ = utilities(fn, t, idx, j, noise, beta_cost, bonus)
+    fn(t["base"], False, t["yearly_cost"], t["crowding"], t["buurt"], True,
+       t["zero_step_bonus"], t["rule"], t["requirement"], t["type_row"], t["income"],
+       t["size"], t["distance_cost"], t["distance_row"], t["senior"], t["limits"], beta_cost,
+       bonus, True, idx, j, noise, util, best)
     want = expected(t, idx, j, noise, beta_cost, bonus)
     np.testing.assert_array_equal(util, want)  # to the bit: same terms, same order
     assert np.isneginf(util).any() and np.isfinite(util).any()  # the rules closed some pairs
@@ -95,40 +87,12 @@ def test_homes_are_not_retested_and_take_the_bonus():
                         t["zero_step_bonus"], t["rule"], t["requirement"], t["type_row"],
                         t["income"], t["size"], t["distance_cost"], t["distance_row"],
                         t["senior"], t["limits"], np.float32(1.0), np.float32(bonus), False,
-                        idx, home, noise[:, :1], NOT_CLOSING, NOT_CLOSING, util,
-                        np.empty(idx.size, np.intp), NOT_CLOSING)
+                        idx, home, noise[:, :1], util, np.empty(idx.size, np.intp))
         return util
 
     util, util0 = homes(0.5), homes(0.0)
     assert np.isfinite(util).all()
     np.testing.assert_allclose(util - util0, 0.5, rtol=1e-5)
-
-
-@pytest.mark.parametrize("compiled", [True, False])
-def test_lever_rules_close_pairs_and_count_refusals_as_numpy_would(compiled):
-    """The closing of the allocation-rule hook (`allocation.closing`), done in the utility
-    pass: -inf where a chooser's barred bits meet a dwelling's closed bits; the bits that
-    closed each chooser's otherwise best pick, if that was admissible (the refused); and the
-    best of what is left (numpy's argmax: the first of equals)."""
-    rng = np.random.default_rng(11)
-    t, idx, j, noise = tables(rng, n_choosers=300, n_offer=50, k=8)
-    n_choosers, n_offer = t["income"].size, t["yearly_cost"].size
-    barred = (rng.integers(0, 16, n_choosers) * (rng.random(n_choosers) < 0.6)).astype(np.uint32)
-    word = (rng.integers(0, 16, n_offer) * (rng.random(n_offer) < 0.4)).astype(np.uint32)
-    beta_cost, bonus = np.float32(2.5), np.float32(0.0)
-    fn = _pair_utilities if compiled else _pair_utilities.py_func
-    util, best, refused = utilities(fn, t, idx, j, noise, beta_cost, bonus, barred, word)
-
-    open_util = expected(t, idx, j, noise, beta_cost, bonus)
-    rows = np.arange(idx.size)
-    first_pick = open_util.argmax(axis=1)
-    meet = barred[idx][:, None] & word[j]
-    want_refused = np.where(np.isfinite(open_util[rows, first_pick]), meet[rows, first_pick], 0)
-    open_util[meet != 0] = -np.inf
-    np.testing.assert_array_equal(util, open_util)
-    np.testing.assert_array_equal(best, open_util.argmax(axis=1))
-    np.testing.assert_array_equal(refused, want_refused)
-    assert refused.any() and (best != first_pick).any()  # the case is exercised
 
 
 # --- The market's other compiled loops, each against the numpy it replaced ---------------

@@ -301,60 +301,42 @@ LOW_PT, LOW_DAEB = int(IncomeClass.LOW_PT), int(IncomeClass.LOW_DAEB)
 CORPORATION = int(Owner.CORPORATION)
 
 
-NOT_CLOSING = np.zeros(0, dtype=np.uint32)  # no lever rule closes pairs (see `choose`)
-
-
 def choose(model, ctx: "_Context", idx: np.ndarray, offer: _Offer, j: np.ndarray,
-           noise: np.ndarray, bonus: float = 0.0,
-           closing: tuple | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+           noise: np.ndarray, bonus: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """The random utility of offered dwellings `j` (indices into `offer`, a choice set per
     chooser: choosers x k) for choosers `idx`: systematic utility, plus `bonus`, plus the
     random `noise`; and each chooser's best pick (the first of equals). Utility is -inf where
     a letting or lending rule forbids the dwelling to the chooser (unless the offer is the
-    chooser's own home: sitting tenants and owners are not re-tested).
-
-    `closing` holds the lever rules' bits (`allocation.closing`): per chooser of the market
-    the kinds of dwelling closed to it, per offered dwelling its kinds; a pair where they
-    meet gets -inf too. The third result gives, per chooser, the bits that closed the pick
-    it would have taken without them (0 if none, or if that pick was -inf anyway): the
-    choosers the rules refused."""
-    barred, word = (NOT_CLOSING, NOT_CLOSING) if closing is None else closing
+    chooser's own home: sitting tenants and owners are not re-tested)."""
     util = np.empty(j.shape, dtype=np.float32)
     best = np.empty(idx.size, dtype=np.intp)
-    refused = np.zeros(idx.size if closing is not None else 0, dtype=np.uint32)
     _pair_utilities(offer.base, not offer.allocation, offer.yearly_cost, offer.crowding,
                     offer.buurt, offer.has_zero_step, offer.zero_step_bonus, offer.rule,
                     offer.requirement, ctx.type_row, ctx.income32, ctx.size, ctx.distance_cost,
                     ctx.distance_row, ctx.senior, ctx.limits, np.float32(model.params.beta_cost),
-                    np.float32(bonus), offer.allocation, idx, j, noise, barred, word, util,
-                    best, refused)
-    return util, best, refused
+                    np.float32(bonus), offer.allocation, idx, j, noise, util, best)
+    return util, best
 
 
 @jit
 def _pair_utilities(base, per_home, yearly_cost, crowding, buurt, has_zero_step,
                     zero_step_bonus, rule, requirement, type_row, income, size, distance_cost,
                     distance_row, senior, limits, beta_cost, bonus, test_rules, idx, j, noise,
-                    barred, word, util, best, refused):
+                    util, best):
     """The loop of `choose`, one chooser and one offered dwelling at a time.
 
     This is the model's hottest loop (about 220,000 pairs a year). What does not depend on
     the chooser's own income, size or home buurt was computed once per offer (`_Offer`:
     `base` per chooser type, or per home for the homes of voluntary movers, `crowding` per
     household size). Everything is float32 and the terms are added in a fixed order, so the
-    result is the same to the bit on every run. The lever rules' closing (`barred` per
-    chooser, `word` per dwelling; empty when no rule closes anything) is done in the same
-    pass: it needs the best pick both with and without it."""
+    result is the same to the bit on every run."""
     quarter, zero, minus_inf = np.float32(0.25), np.float32(0.0), np.float32(-np.inf)
-    closing = barred.size > 0
     for r in range(idx.size):
         i = idx[r]  # the chooser's attributes, read once:
         base_row = 0 if per_home else type_row[i]
         own_income, home_row, persons = income[i], distance_row[i], size[i]
         values_zero_step = has_zero_step and senior[i]  # only seniors value zero-step
-        bits = barred[i] if closing else np.uint32(0)
-        best_c, best_u, best_meet = 0, minus_inf, np.uint32(0)  # before the lever rules
-        open_c, open_u = 0, minus_inf  # among the pairs they leave open
+        best_c, best_u = 0, minus_inf
         for c in range(j.shape[1]):
             d = j[r, c]
             u = base[base_row, d]
@@ -372,20 +354,10 @@ def _pair_utilities(base, per_home, yearly_cost, crowding, buurt, has_zero_step,
                 u = minus_inf
             u += bonus
             u += noise[r, c]
-            meet = bits & word[d] if bits != 0 else np.uint32(0)
-            if c == 0 or u > best_u:
-                best_c, best_u, best_meet = c, u, meet
-            if meet != 0:
-                u = minus_inf
             util[r, c] = u
-            if c == 0 or u > open_u:
-                open_c, open_u = c, u
-        if best_meet == 0:
-            best[r] = best_c
-        else:  # a lever rule closed the pick: take the best open one, count the refusal
-            best[r] = open_c
-            if np.isfinite(best_u):
-                refused[r] = best_meet
+            if c == 0 or u > best_u:
+                best_c, best_u = c, u
+        best[r] = best_c
 
 
 def _vacancies(model) -> np.ndarray:
@@ -521,8 +493,8 @@ def clear(model, ch: Choosers) -> int:
     if stayer.size:
         homes = _Offer(model, ctx, home[stayer], home_types=ctx.type[stayer])
         own_home = np.arange(stayer.size)[:, None]  # each stayer's choice set: its home
-        util, _, _ = choose(model, ctx, stayer, homes, own_home,
-                            _gumbel(rng, own_home.shape), p.stay_bonus)
+        util, _ = choose(model, ctx, stayer, homes, own_home, _gumbel(rng, own_home.shape),
+                         p.stay_bonus)
         stay_u[stayer] = util[:, 0]
     out_u = np.where(ch.newcomer, -np.inf,
                      np.asarray(p.outside_option)[ctx.cls]
@@ -547,11 +519,9 @@ def clear(model, ch: Choosers) -> int:
             drawn, j = _drawn_only(j, vac.size)
             vac = vac[drawn]
         offer = _Offer(model, ctx, vac)
-        closing = allocation.closing(model, lever_rules, market, offer.rows)
-        util, best, refused = choose(model, ctx, idx, offer, j, _gumbel(rng, j.shape),
-                                     closing=closing)
-        if closing is not None:
-            allocation.count_refused(model, market, idx, refused)
+        util, best = choose(model, ctx, idx, offer, j, _gumbel(rng, j.shape))
+        if lever_rules:
+            allocation.forbid(model, lever_rules, market, idx, offer.rows, j, util, best)
         # Each chooser bids for its best dwelling; who is outbid by a household with higher
         # priority tries its next best, up to TOP_CHOICES dwellings in one round.
         pos = np.arange(idx.size)
