@@ -524,6 +524,12 @@ def mechanism(group: str) -> str:
     return "\n".join(line.rstrip() for line in doc.splitlines())
 
 
+def _duration(minutes: float) -> str:
+    """'1 minute', '12 minutes', 'under a minute'."""
+    whole = round(minutes)
+    return "under a minute" if whole < 1 else f"{whole} minute{'s' if whole != 1 else ''}"
+
+
 def build_page(results: dict, seeds: list[int], scale: float, minutes: float) -> str:
     from model import levers
 
@@ -536,7 +542,7 @@ def build_page(results: dict, seeds: list[int], scale: float, minutes: float) ->
         "(e.g. after a recalibration). -->",
         "",
         f"Made by `python -m experiments.levers --seeds {len(seeds)} --scale {scale:g}` on "
-        f"{datetime.date.today().isoformat()} (commit {commit}, {minutes:.0f} minutes). "
+        f"{datetime.date.today().isoformat()} (commit {commit}, {_duration(minutes)}). "
         f"Every figure is the mean over seeds {seeds[0]}-{seeds[-1]}, with the lowest and "
         "highest seed in brackets; the difference is paired by seed (the same start state "
         "with and without the lever) and marked '(noise)' when it is within two standard "
