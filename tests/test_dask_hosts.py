@@ -33,12 +33,12 @@ name = "hosts"
 scenarios = ["base", "economic-asml"]
 replications = 5
 first_seed = 11
-until = 2028
-years = [2024, 2028]
+until = 2034
+years = [2024, 2034]
 
 [params]
-scale = 0.05
-"""
+scale = 0.1
+"""  # runs long enough (about 0.2 s) that a worker can be killed while most are still to do
 RUNS = 10
 BIN = Path(sys.executable).parent
 HOSTS = {"sched": 1, "w1": 2, "w2": 3, "drv": 4}
@@ -160,7 +160,7 @@ def test_every_run_saved_once_after_a_worker_host_dies(network, tmp_path):
         runs = out / "runs"
         return len(list(runs.glob("*.parquet"))) if runs.is_dir() else 0
 
-    wait_until(lambda: saved() >= 2 or driver.poll() is not None, 240, "the first runs")
+    wait_until(lambda: saved() >= 1 or driver.poll() is not None, 240, "the first run")
     assert driver.poll() is None, (tmp_path / "driver.log").read_text()
     killed = network.kill_host("w1")
     at_kill = saved()
