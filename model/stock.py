@@ -34,7 +34,7 @@ from model.categories import SEGMENT_OWNER, Owner
 from model.categories import Segment as S
 from model.jit import jit
 from model.ledger import REASON
-from model.state import NO_CHANGE, NO_DWELLING, OWN_SEGMENT_START, VACANT
+from model.state import NO_CHANGE, NO_DWELLING, VACANT
 
 SEGMENT_OWNER_ARRAY = np.asarray(SEGMENT_OWNER, dtype=np.int8)
 OWNER_OCCUPIER = int(Owner.OWNER_OCCUPIER)  # (a plain number for the compiled loops)
@@ -76,24 +76,20 @@ def _set_segment(model, rows: np.ndarray, segments: np.ndarray, rent: np.ndarray
     a household moving in would pay (`Dwellings.set_costs`); any waiting change is off."""
     d = model.dwellings
     if rows.size:
-        _change_segments(rows, segments, rent, model.params.owner_cost_rate, d.segment,
-                         d.owner, d.rent, d.woz, d.cost, d.pending_segment)
+        _change_segments(rows, segments, rent, d.segment, d.owner, d.rent, d.pending_segment)
+        d.set_costs(rows, model.params.owner_cost_rate)
 
 
 @jit
-def _change_segments(rows, segments, rent, owner_cost_rate, segment, owner, rents, woz, cost,
-                     pending_segment):
-    """One row at a time what numpy did a column at a time (rows are distinct): the owner
-    of the segment, rent 0 for an owner-occupied home, the asking cost as
-    `Dwellings.asking_cost` computes it (WOZ x the user cost of owning, or rent x 12)."""
+def _change_segments(rows, segments, rent, segment, owner, rents, pending_segment):
+    """One row at a time what numpy did a column at a time (rows are distinct): the
+    segment, its owner, rent 0 for an owner-occupied home; no change waits any more."""
     for j in range(rows.size):
         r = rows[j]
         segment[r] = segments[j]
         owner[r] = SEGMENT_OWNER_ARRAY[segments[j]]
         rents[r] = 0.0 if owner[r] == OWNER_OCCUPIER else rent[j]
         pending_segment[r] = NO_CHANGE
-        cost[r] = (woz[r] * owner_cost_rate if segment[r] >= OWN_SEGMENT_START
-                   else rents[r] * 12.0)
 
 
 # --- the year ------------------------------------------------------------------------------
