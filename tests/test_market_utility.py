@@ -5,6 +5,7 @@ the numpy they replaced."""
 import numpy as np
 import pytest
 
+from model.categories import Segment as S
 from model.phases.market import (
     N_RULES,
     _choice_sets,
@@ -154,3 +155,25 @@ def test_drawn_only_gives_what_numpy_unique_gives(compiled):
         want, inverse = np.unique(j, return_inverse=True)
         np.testing.assert_array_equal(drawn, want)
         np.testing.assert_array_equal(again, inverse.reshape(shape))
+
+
+def test_offered_dwellings_ask_what_the_dwellings_ask():
+    """The market's compiled offer tables price a vacancy by the one rule of the asking cost
+    (`Dwellings.asking_cost`: rent x 12, or WOZ x the user cost of owning), in float32; a
+    sitting household's own home at what it pays."""
+    from model import SortingModel
+    from model.phases.market import _Context, _Offer, _vacancies
+    from model.phases.migration import _as_choosers, draw_newcomers
+
+    model = SortingModel(rng=1, scale=0.1)
+    model.run_for(1)
+    d = model.dwellings
+    ctx = _Context(model, _as_choosers(draw_newcomers(model, 20)))
+    vacant = _vacancies(model)
+    offer = _Offer(model, ctx, vacant)
+    want = d.asking_cost(vacant, model.params.owner_cost_rate).astype(np.float32)
+    np.testing.assert_allclose(offer.yearly_cost, want, rtol=1e-6)
+    assert (d.segment[vacant] >= S.OWN_1).any() and (d.segment[vacant] < S.OWN_1).any()
+    homes = d.rows()[d.occupant[d.rows()] >= 0][:50]
+    own = _Offer(model, ctx, homes, home_types=ctx.type[:1].repeat(homes.size))
+    np.testing.assert_array_equal(own.yearly_cost, d.cost[homes].astype(np.float32))
