@@ -182,11 +182,11 @@ def buurt_mask(city, text: str, what: str) -> np.ndarray:
     for item in (t.strip() for t in text.split(",")):
         if not item:
             continue
-        wijk = _index(item, city.wijk_codes, city.wijk_names)
+        wijk = area_index(item, city.wijk_codes, city.wijk_names)
         if wijk is not None:
             mask |= city.buurt_wijk == wijk
             continue
-        buurt = _index(item, city.buurt_codes, city.buurt_names)
+        buurt = area_index(item, city.buurt_codes, city.buurt_names)
         if buurt is None:
             raise ParameterError(f"{what}: '{item}' is not a wijk or buurt of {city.name}; "
                                  "give wijk or buurt codes or names, separated by commas")
@@ -194,7 +194,8 @@ def buurt_mask(city, text: str, what: str) -> np.ndarray:
     return mask
 
 
-def _index(item: str, codes, names) -> int | None:
+def area_index(item: str, codes, names) -> int | None:
+    """Index of the area whose code or name is `item` (case ignored), or None."""
     key = item.casefold()
     for i, (code, name) in enumerate(zip(codes, names, strict=True)):
         if key in (str(code).casefold(), str(name).casefold()):

@@ -63,21 +63,17 @@ def pairs(params, city) -> list[tuple[int, str | int]]:
 
 
 def _wijk(city, name: str) -> int | None:
-    key = name.casefold()
-    for i, (code, label) in enumerate(zip(city.wijk_codes, city.wijk_names, strict=True)):
-        if key in (str(code).casefold(), str(label).casefold()):
-            return i
-    return None
+    from model.levers import area_index
+
+    return area_index(name, city.wijk_codes, city.wijk_names)
 
 
 def _municipality(outside, name: str) -> str | None:
-    """The code of the neighbouring municipality with this code or name (plain Python: the
-    table is a handful of rows, where pandas' string methods cost milliseconds)."""
-    key = name.casefold()
-    for code, label in zip(outside["gm_code"], outside["name"], strict=True):
-        if key in (str(code).casefold(), str(label).casefold()):
-            return str(code)
-    return None
+    """The code of the neighbouring municipality with this code or name."""
+    from model.levers import area_index
+
+    i = area_index(name, outside["gm_code"], outside["name"])
+    return None if i is None else str(outside["gm_code"].iloc[i])
 
 
 def check(params, city) -> None:
