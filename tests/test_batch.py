@@ -343,7 +343,7 @@ def test_ctrl_c_saves_what_finished_and_says_how_to_continue(serial_batch, tmp_p
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     saved = len(BatchStore(out).done())
-    assert proc.returncode == 130 and 3 <= saved < 8
+    assert proc.returncode == 130 and 3 <= saved < 8, err
     assert f"interrupted; {saved} of 8 runs are saved" in err
     assert "run the same command again to continue" in err and "Traceback" not in err
     again = start_batch(spec, out, "--workers", "1")
