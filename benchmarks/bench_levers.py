@@ -71,6 +71,42 @@ def phase_times(scenario: str, seed: int) -> tuple[dict, dict]:
     return phases, per_lever
 
 
+def market_work(scenario: str, seed: int, policy: str) -> dict:
+    """What one run asks of the market, counted (counts do not drift with the machine's
+    speed): markets cleared (the main one each year, and the top-up passes after it), the
+    rounds' choosers and the (chooser, dwelling) pairs they score, and the newcomer
+    candidates and how many of them found nothing."""
+    from model.phases import market, migration
+
+    counts = {"top-up passes": 0, "newcomer candidates": 0, "chooser-rounds": 0,
+              "pairs scored": 0}
+    choose, top_up_clear, draw = market.choose, migration.clear, migration.draw_newcomers
+
+    def counted_choose(model, ctx, idx, offer, j, noise, bonus=0.0):
+        if offer.allocation:  # (not the reservation of staying put)
+            counts["chooser-rounds"] += idx.size
+            counts["pairs scored"] += j.size
+        return choose(model, ctx, idx, offer, j, noise, bonus)
+
+    def counted_top_up(model, ch):
+        counts["top-up passes"] += 1
+        return top_up_clear(model, ch)
+
+    def counted_draw(model, n):
+        counts["newcomer candidates"] += n
+        return draw(model, n)
+
+    market.choose, migration.clear, migration.draw_newcomers = (
+        counted_choose, counted_top_up, counted_draw)
+    try:
+        model = SortingModel(rng=seed, scenario_name=scenario, policy_name=policy)
+        model.run_until_year(2050)
+    finally:
+        market.choose, migration.clear, migration.draw_newcomers = choose, top_up_clear, draw
+    counts["unplaced searches"] = sum(r["unplaced_searches"] for r in model.city_rows)
+    return counts
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=5, help="pairs of runs (seeds 1..n)")
@@ -107,6 +143,14 @@ def main() -> None:
     print("      policy phase, per lever:")
     for name, seconds in per_lever.items():
         print(f"        {name:22s} {seconds:6.3f}")
+    print()
+    print("[2b] the market's work in one run (seed 1), counted: it does not drift")
+    work = {policy: market_work(args.scenario, 1, policy)
+            for policy in ("no-policy", "woonfundament")}
+    print(f"      {'':22s} {'no-policy':>12s} {'woonfundament':>14s}")
+    for name in work["no-policy"]:
+        a, b = work["no-policy"][name], work["woonfundament"][name]
+        print(f"      {name:22s} {a:12,d} {b:14,d}   x{b / max(a, 1):.2f}")
     print()
     ratio_schelling = None
     if not args.skip_schelling:
