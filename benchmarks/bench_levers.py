@@ -9,8 +9,10 @@ Run from the repository root:
 
 It prints wall and CPU time per run, the median ratio woonfundament / no-policy over the
 pairs (pairing keeps the ratio fair when the machine's speed drifts), the time per phase and
-per lever of one woonfundament run, and the targets of issue 8 with PASS/FAIL: the ratio at
-most 1.5, and woonfundament's household-steps/s at least 10x Schelling's agent-steps/s.
+per lever of one woonfundament run, the market's work in one run of each package (counted),
+and the targets of issue 8 with PASS/FAIL: the ratio at most 1.5, and the household-steps/s
+of a no-policy run (the model's ratio, which is to "stay" at least 10x) and of a
+woonfundament run (a stricter reading) against Schelling's agent-steps/s.
 A script that prints figures, not a test: nothing here asserts on timings.
 """
 
@@ -158,6 +160,8 @@ def main() -> None:
         agents = statistics.mean(r[2] for r in runs)
         rate = agents * STEPS / statistics.median(r[0] for r in runs)
         ratio_schelling = households * STEPS / lever_wall / rate
+        base_wall = statistics.median(a[0] for a, _ in rows)
+        ratio_schelling_base = households * STEPS / base_wall / rate
         print(f"[3] Mesa Schelling example, {agents:,.0f} agents, 26 steps: median "
               f"{statistics.median(r[0] for r in runs):.2f} s, {rate:,.0f} agent-steps/s")
         print()
@@ -165,9 +169,12 @@ def main() -> None:
     print(f"    woonfundament / no-policy (median wall ratio) {wall:6.2f}   target <= "
           f"{TARGET_RATIO}   {'PASS' if wall <= TARGET_RATIO else 'FAIL'}")
     if ratio_schelling is not None:
-        print(f"    woonfundament vs Schelling (throughput)       {ratio_schelling:6.1f} x "
-              f"target >= {TARGET_SCHELLING} x  "
-              f"{'PASS' if ratio_schelling >= TARGET_SCHELLING else 'FAIL'}")
+        # "The ratio to Mesa's Schelling stays >= 10x": the model's ratio, measured on its
+        # default (no-policy) run, stays; the stricter reading asks it of woonfundament too.
+        for name, ratio in (("no-policy", ratio_schelling_base),
+                            ("woonfundament", ratio_schelling)):
+            print(f"    {name + ' vs Schelling (throughput)':45s} {ratio:6.1f} x target >= "
+                  f"{TARGET_SCHELLING} x  {'PASS' if ratio >= TARGET_SCHELLING else 'FAIL'}")
     print()
     print("Timings on a shared machine vary by 20-30% between runs; the ratios are taken pair "
           "by pair. Rerun if a figure is close to a target.")
