@@ -1,7 +1,8 @@
 """The levers of the Woonfundament: one module per lever, run in a fixed order.
 
-Each lever module holds its rules in one place and reads only its own parameters (register
-group = the lever's name). A module may have:
+Each lever module holds its rules in one place and keeps its parameters in its own register
+group (= the lever's name); new-build rents (`new_rent`, construction's group) are shared by
+the levers that build or relabel. A module may have:
 - `apply(model)`: its action on the stock this year, run by the policy phase (it returns at
   once when the lever is off or outside its schedule);
 - `rules(params, city)`: its allocation rules for the market (`model/allocation.py`);
