@@ -37,3 +37,17 @@ def jit(fn):
 
     call.py_func = fn  # the plain Python loop (tests compare it with the compiled one)
     return call
+
+
+def interrupted(exc: BaseException) -> bool:
+    """Whether `exc` is a Ctrl-C in disguise. A KeyboardInterrupt that arrives while a
+    compiled loop runs is raised as the loop returns, and numba's dispatcher then reports a
+    SystemError ("returned a result with an exception set") caused by it; code that records
+    errors (a batch's failed run) must treat that as the interrupt it is."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
