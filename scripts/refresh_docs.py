@@ -3,8 +3,9 @@
     python scripts/refresh_docs.py [--seeds 10] [--only calibration,hindcast,...]
 
 Run it after any change to the model's behaviour (a recalibration, a new lever, a fix). In
-order: the parameter table (docs/ODD.md 7.10), the calibration (ODD 1.3), the hindcast (ODD
-1.4), the settling-in (ODD 8), the prices figures (ODD 7.5a) and docs/LEVERS.md. Every table
+order: the parameter table (docs/ODD.md 7.10), the start state (ODD 1.2), the calibration
+(ODD 1.3), the hindcast (ODD 1.4), the settling-in (ODD 8), the prices figures (ODD 7.5a)
+and docs/LEVERS.md. Every table
 sits between markers (`<!-- NAME:start -->` / `<!-- NAME:end -->`, see
 experiments/docsections.py), so the hand-written text around it stays. Full scale, 10 seeds
 takes about half an hour on two free cores (LEVERS.md is most of it).
@@ -28,6 +29,12 @@ def params() -> None:
     with redirect_stdout(out):
         main(["params", "--markdown"])
     replace_section(ODD, "params", out.getvalue())
+
+
+def start_state(seeds: int) -> None:
+    from experiments import start_state as st
+
+    st.main(["--seeds", "3", "--write", str(ODD)])  # (built, not simulated: 3 seeds suffice)
 
 
 def calibration(seeds: int) -> None:
@@ -60,8 +67,9 @@ def levers(seeds: int) -> None:
     lv.main(["--seeds", str(seeds)])
 
 
-STEPS = {"params": lambda seeds: params(), "calibration": calibration, "hindcast": hindcast,
-         "settling": settling, "prices": prices, "levers": levers}
+STEPS = {"params": lambda seeds: params(), "start_state": start_state,
+         "calibration": calibration, "hindcast": hindcast, "settling": settling,
+         "prices": prices, "levers": levers}
 
 
 def main(argv=None) -> int:

@@ -71,12 +71,26 @@ def test_levers_page_describes_every_lever_and_its_parameters():
                     "`python -m experiments.levers`")
 
 
-@pytest.mark.parametrize("name", ["params", "calibration", "hindcast", "settling", "prices"])
+@pytest.mark.parametrize("name", ["params", "calibration", "hindcast", "settling", "prices",
+                                  "start_state"])
 def test_every_generated_table_has_its_markers_once(name):
     """scripts/refresh_docs.py writes these sections; each must exist exactly once."""
     from experiments.docsections import read_section
 
     read_section(ODD, name)
+
+
+def test_start_state_table_is_the_script_output():
+    """ODD 1.2's start-state table is `python -m experiments.start_state`'s output (the
+    start state is built, not simulated: seeds 1-3 give the same figures on every run)."""
+    from experiments import start_state
+    from experiments.docsections import read_section
+    from model import SortingModel
+
+    results = [start_state.measure(SortingModel(rng=seed)) for seed in (1, 2, 3)]
+    assert start_state.table(results) in read_section(ODD, "start_state"), (
+        "The start-state table in docs/ODD.md (1.2) differs from the start state the code "
+        "builds. Refresh it with: .venv/bin/python scripts/refresh_docs.py --only start_state")
 
 
 def test_refresh_docs_refuses_an_unknown_step(capsys):
