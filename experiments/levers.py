@@ -208,23 +208,24 @@ LEVERS = (
            ("searches refused by the regulation", "refused_target_group", "int"),
            ("unmet demand (households)", "unmet", "int"),
            ("segregation D (wijken), 2050", "D", "dec")),
-          "target_group = true from 2024, lock-in 10 years, in economic-asml (which builds "
-          "to demand, so there are new dwellings to regulate)"),
+          "target_group = true in every simulated year (2025-2050), lock-in 10 years, in "
+          "economic-asml (which builds to demand, so there are new dwellings to regulate)"),
     Lever("capacity_test", "Capacity test (draagkrachtstoets)", "base",
           (("capacity_test", True),),
           (("vulnerable households placed in failing buurten, 2025-2050",
             "vuln_placed_failing", "int"),
            ("highest vulnerable share of a buurt, 2050", "max_vuln", "pct"),
            ("buurten failing the test, 2050", "failing_buurten", "int"),
-           ("refused placements", "refused_capacity_test", "int"),
+           ("households refused (each once a year)", "refused_capacity_test", "int"),
            ("... of them ending outside the city (region)", "refused_capacity_test_region",
             "int"),
            ("vulnerable in-movers, 2025-2050", "in_vulnerable", "int"),
            ("segregation D (wijken), 2050", "D", "dec")),
-          "capacity_test = true from 2024: a buurt fails below average liveability or above "
-          "12% vulnerable households"),
+          "capacity_test = true in every simulated year (2025-2050): a buurt fails below "
+          "average liveability or above 12% vulnerable households"),
     Lever("private_renting", "Vulnerable private renting", "base",
-          (("splitting_ban", True), ("local_binding", True), ("private_upgrade_share", 0.01)),
+          (("splitting_ban", True), ("local_binding", True), ("private_upgrade_share", 0.01),
+           ("private_upgrade_zero_step_share", 0.3)),
           (("dwellings split by landlords", "split", "int"),
            ("units made by splitting", "split_units", "int"),
            ("households displaced by splitting", "displaced_splitting", "int"),
@@ -232,9 +233,9 @@ LEVERS = (
            ("searches refused by local binding", "refused_local_binding", "int"),
            ("highest vulnerable share of a buurt, 2050", "max_vuln", "pct"),
            ("segregation D (wijken), 2050", "D", "dec")),
-          "splitting ban and local binding from 2024, 1% of cheap private rent a year to "
-          "middle rent (30% of it zero-step); without policy landlords split 1% of the "
-          "large private rentals a year"),
+          "splitting ban and local binding in every simulated year (2025-2050), 1% of cheap "
+          "private rent a year to middle rent (30% of it zero-step); without policy "
+          "landlords split 1% of the large private rentals a year"),
     Lever("selective_allocation", "Selective allocation (Wbmgp)", "base",
           (("selective_allocation", True), ("selective_allocation_areas", DESIGNATED),
            ("selective_allocation_start", 2026), ("selective_allocation_end", 2045)),
@@ -267,7 +268,8 @@ LEVERS = (
             "corp_Heerlerheide-Passart", "int"),
            ("households displaced by the marriages", "displaced_city_marriage", "int"),
            ("... housed in the partner municipality", "displaced_to_partner", "int"),
-           ("... left the city otherwise", "displaced_out_of_city", "int"),
+           ("displaced households (any cause) that left the city, those housed in the "
+            "partner included", "displaced_out_of_city", "int"),
            ("segregation D (wijken), 2050", "D", "dec")),
           "Heerlerbaan-Centrum with Welten-Benzenrade and Heerlerheide-Passart with Voerendaal, "
           "20 corporation dwellings per pair a year demolished and rebuilt in the partner, "
@@ -281,7 +283,8 @@ LEVERS = (
            ("households displaced (all levers)", "displaced", "int"),
            ("middle incomes in a fitting dwelling, 2050", "fit_middle", "pct"),
            ("segregation D (wijken), 2050", "D", "dec")),
-          "600 corporation dwellings a year 2024-2028, a fifth re-let as middle rent"),
+          "600 corporation dwellings a year over the schedule 2024-2028, 3,000 in all (2024 is the "
+          "start state: 1,200 in 2025, then 600 a year), a fifth re-let as middle rent"),
     Lever("corp_middle", "Middle rent in the corporation stock", "base",
           (("corp_middle_target", 0.08),),
           (("corporation middle-rent share, 2035", "corp_middle_share_2035", "pct"),
@@ -452,7 +455,8 @@ def findings(lever: Lever, results: dict, signs: dict, seeds) -> list[str]:
                    f"{_word(s('max_vuln'), 'rises', 'falls', 'does not clearly change')} "
                    f"({mean('max_vuln'):.1%} against "
                    f"{mean('max_vuln', variants(lever)[0]):.1%}). "
-                   f"{mean('refused_capacity_test'):,.0f} placements are refused, "
+                   f"{mean('refused_capacity_test'):,.0f} households are refused (each "
+                   "counted once a year), "
                    f"{mean('refused_capacity_test_region'):,.0f} of them ending outside the "
                    "city.")
     elif lever.name == "fair_share":
@@ -554,7 +558,8 @@ def build_page(results: dict, seeds: list[int], scale: float, minutes: float) ->
         "without it. The order in which the policy phase applies the levers each year, and "
         "the allocation-rule hook through which the letting rules act, are described in "
         "`model/levers/__init__.py` and `model/allocation.py`; `sorteermachine params "
-        "--levers` lists every lever parameter.",
+        "--levers` lists the parameters a policy package may set, and `sorteermachine params "
+        "--group <lever>` all of a lever's parameters.",
         "",
         "## Contents",
         "",

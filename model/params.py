@@ -26,11 +26,11 @@ ALLOWED_WORDS = {  # Param.allowed() in the two languages of the app
     "en": {"one_of": "one of", "list": "a list of {n} numbers",
            "each": ", each from {lo:g} to {hi:g}", "sum": ", summing to {s:g}",
            "bool": "true or false", "int": "a whole number", "number": "a number",
-           "range": " from {lo:g} to {hi:g}"},
+           "range": " from {lo:g} to {hi:g}", "text": "text"},
     "nl": {"one_of": "een van", "list": "een lijst van {n} getallen",
            "each": ", elk van {lo:g} tot {hi:g}", "sum": ", samen {s:g}",
            "bool": "waar of onwaar", "int": "een geheel getal", "number": "een getal",
-           "range": " van {lo:g} tot {hi:g}"},
+           "range": " van {lo:g} tot {hi:g}", "text": "tekst"},
 }
 
 
@@ -80,6 +80,8 @@ class Param:
             return text
         if self.kind is bool:
             return w["bool"]
+        if self.kind is str:
+            return w["text"]
         name = w["int"] if self.kind is int else w["number"]
         if self.low is not None and self.high is not None:
             return name + w["range"].format(lo=self.low, hi=self.high)

@@ -625,7 +625,7 @@ _add("renovation_middle_rent", 950.0, float, "EUR/month", "renovation",
 _add("renovation_liveability_gain", 1.0, float, "sd per share renovated", "renovation",
      "Assumption (Leefbarometer: restructuring raises the 'woningvoorraad' dimension)",
      "Rise of a buurt's fixed liveability per unit share of its stock renovated.",
-     low=0.0, high=10.0, label_en="Liveability gain")
+     "Leefbaarheidswinst", low=0.0, high=10.0, label_en="Liveability gain")
 
 # middle rent in the corporation stock
 _add("corp_middle_target", 0.0, float, "share of corporation stock", "corp_middle",

@@ -390,3 +390,6 @@ def test_allowed_values_read_in_dutch_for_the_app():
     assert REGISTER["market_rounds"].allowed("nl") == "een geheel getal van 1 tot 10"
     assert REGISTER["market_rounds"].allowed("en") == REGISTER["market_rounds"].allowed()
     assert REGISTER["daeb_free_share"].allowed("nl").startswith("een getal van 0 tot ")
+    # Text parameters say they take text, not "a number".
+    assert REGISTER["city_marriages"].allowed() == "text"
+    assert REGISTER["selective_allocation_areas"].allowed("nl") == "tekst"

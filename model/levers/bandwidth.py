@@ -6,16 +6,18 @@ counts them), the lever computes the change that brings its corporation share to
 (aimed `MARGIN` inside it) by `bandwidth_end - LEAD_YEARS`, spread evenly over the years
 left, and does this year's part:
 - a wijk above the band loses corporation dwellings: a share `bandwidth_demolish_share` is
-  demolished (vacant ones and those in the buurten with the lowest liveability first;
-  tenants displaced, reason `bandwidth`); the rest is sold: vacant dwellings to
-  owner-occupiers, let ones to private landlords with the tenant staying (liberalisation;
-  koop breekt geen huur), so nobody moves for a sale;
-- a wijk below the band gains them: a share `bandwidth_build_share` built new (in its
-  buurten with the fewest corporation dwellings), the rest bought from private landlords
-  (cheap rentals first; the tenant stays);
+  demolished (drawn at random, vacant ones `VACANT_ODDS` times likelier and those in buurten
+  of low liveability likelier; tenants displaced, reason `bandwidth`); the rest is sold:
+  vacant dwellings to owner-occupiers, let ones to private landlords at the same rent
+  (mostly cheap private rent) with the tenant staying (koop breekt geen huur), so nobody
+  moves for a sale;
+- a wijk below the band gains them: at least a share `bandwidth_build_share` built new (in
+  buurten drawn in proportion to their dwellings corporations do not own), the rest bought
+  from private landlords (cheap rentals three times likelier; the tenant stays); what cannot
+  be bought is built;
 - the city share is then brought back to `bandwidth_city_share` each year (whatever other
-  levers changed) by adding or removing more in wijken inside the band, where that keeps
-  them inside it.
+  levers changed) by adding or removing more in any wijk of 100+ dwellings, as far as it
+  stays `MARGIN` inside the band (the yearly cap can leave the city share short).
 Every change takes effect at once, so the shares the lever plans with are the ones the
 census counts. At most `bandwidth_max_per_year` dwellings leave wijken in a year.
 """

@@ -5,11 +5,12 @@ its partner, phased over the years of the schedule.
 Heerlen wijk or a Parkstad municipality of outside.csv (code or name). Each year of the
 schedule, `city_marriage_per_year` corporation dwellings of A are demolished (tenants
 displaced, reason `city_marriage`) or, with `city_marriage_mode = 'sell'`, sold to
-owner-occupiers at their next letting; as many corporation social dwellings are built in B.
+owner-occupiers at their next letting; `city_marriage_per_year` corporation social
+dwellings are added in B, however many A could still give.
 When B is outside the city its new dwellings are counted there (`built_outside`), and
 displaced households that leave the city are counted as housed in the partner
 (`displaced_to_partner`, up to the dwellings added there that year), not as lost.
-The amounts are exact over the run (while A has corporation stock).
+The amounts are exact over the run (A's while it has corporation stock left).
 """
 
 import numpy as np

@@ -4,8 +4,8 @@ From the first year of the schedule, the share of corporation dwellings let as m
 (corp_middle) follows a straight path from its level then to `corp_middle_target` in the
 last year. Each year, enough corporation social dwellings are marked to be re-let as middle
 rent at their next letting (at the new-build middle rent, `new_rent`) to stay on the path;
-dwellings already marked count as done. The larger ones, in the buurten with the best
-liveability, go first (where middle incomes look). Nobody is moved.
+dwellings already marked count as done. They are drawn at random, larger ones and those in
+buurten of good liveability likelier (where middle incomes look). Nobody is moved.
 """
 
 import numpy as np

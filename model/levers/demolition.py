@@ -8,11 +8,11 @@ households the scenario's path expects at the end of the year (the path of
 corrected for the replacement it builds: D = excess / (1 - `demolition_replacement_ratio`),
 at most `demolition_max_per_year`.
 It runs after the levers that add dwellings (the band's additions, which it sees the next
-year, excepted). Candidates lie in buurten whose vacancy exceeds `demolition_buurt_vacancy`:
-every vacant dwelling (private ones are bought up for it) and the occupied corporation
-dwellings; vacant ones are `VACANT_ODDS` times likelier, and those in buurten of low
-liveability likelier, so corporations demolish occupied stock (and displace its tenants,
-reason `demolition`) only where too few dwellings stand empty. Replacement:
+year, excepted). Candidates lie in buurten whose vacancy exceeds `demolition_buurt_vacancy`
+(in all buurten, if none does): every vacant dwelling (private ones are bought up for it)
+and the occupied corporation dwellings; vacant ones are `VACANT_ODDS` times likelier, and
+those in buurten of low liveability likelier, so corporations demolish occupied stock (and
+displace its tenants, reason `demolition`) only where too few dwellings stand empty. Replacement:
 round(D x ratio) dwellings in the segment mix `demolition_replacement_mix`, in the buurten
 where the demolished ones stood.
 """

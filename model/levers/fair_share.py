@@ -1,4 +1,4 @@
-"""Fair share of priority groups (afstapeling): a cap on the yearly inflow of vulnerable
+"""Fair share of priority groups (afstapeling): a cut in the yearly inflow of vulnerable
 households from other municipalities.
 
 While the lever is on, its allocation rule keeps vulnerable in-movers out of the city's

@@ -3,14 +3,15 @@
 Each year of the schedule, `programme_per_year[s]` dwellings of each segment s are added
 (exact over the run, see `model.levers.yearly_amount`), whatever the demand:
 - a share `programme_transformation_share` of the rented ones is made by transforming
-  vacant private rentals ("transformation and use of vacant buildings"), in the buurten with
-  the most vacancy; the rest is built new;
+  vacant private rentals ("transformation and use of vacant buildings"), drawn at random and
+  likelier in buurten of high vacancy; the rest is built new;
 - new rented flats are zero-step (nultredenwoningen) with probability
   `programme_zero_step_share`; heads aged 65+ value them (`beta_zero_step`);
 - location: 'missing_segments' puts each segment where its share of the buurt's stock is
   lowest, filling the gap to the city share (buurten of at least 50 dwellings);
   'market' puts it where the segment already is (developers follow existing demand).
-New dwellings of the programme fall under target-group regulation when that lever is on.
+Dwellings the programme builds (not those it transforms) fall under target-group
+regulation when that lever is on.
 """
 
 import numpy as np
