@@ -1,5 +1,9 @@
 """Shared fixtures.
 
+`ctrl_c_in_compiled_loop` makes the model's next year fail as a Ctrl-C does when it lands in
+a compiled loop: numba's SystemError ("returned a result with an exception set") caused by
+the KeyboardInterrupt.
+
 `heerlen_copy` gives each test its own writable copy of the packaged city data, for tests that
 break a file on purpose. The model caches loaded city data per folder (functools.cache in
 `model/city.py`), so every broken-data case needs a fresh folder: `tmp_path` is one per test.
@@ -19,3 +23,18 @@ def heerlen_copy(tmp_path: Path) -> Path:
     target = tmp_path / "heerlen_data"
     shutil.copytree(DEFAULT_DATA_DIR, target)
     return target
+
+
+@pytest.fixture
+def ctrl_c_in_compiled_loop(monkeypatch):
+    """SortingModel.step raises what a Ctrl-C during a compiled loop raises."""
+    from model import SortingModel
+
+    def step(self):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as cause:
+            raise SystemError("CPUDispatcher(<function _daeb_cap>) returned a result with an "
+                              "exception set") from cause
+
+    monkeypatch.setattr(SortingModel, "step", step)
