@@ -5,9 +5,8 @@ Each year of the schedule, `renovation_per_year` corporation social dwellings no
 renovated in the run are renovated (a lever whose schedule starts in the start year, 2024,
 first acts in 2025 and makes up that year's amount then), drawn at random and likelier in
 buurten of low liveability (the offensive starts where energy poverty is highest:
-Vrieheide, Molenberg). The sitting
-tenant stays and keeps the rent (Heerlen's agreements: no rent rise after insulation). A
-share `renovation_middle_share` of them is re-let as middle rent
+Vrieheide, Molenberg). The sitting tenant stays and keeps the rent (Heerlen's agreements: no
+rent rise after insulation). A share `renovation_middle_share` of them is re-let as middle rent
 (`renovation_middle_rent`) when next vacant, never by moving the tenant. Renovation lifts the
 fixed part of the buurt's liveability (the Leefbarometer's housing-stock dimension) by
 `renovation_liveability_gain` per unit share of its stock renovated.
