@@ -61,6 +61,7 @@ OUTPUTS = {
     "displaced": ("households that had to move", lambda c: _over_years(c, ["displaced"]),
                   ("displaced",)),
 }
+OVER_YEARS = ("net_out_middle_high", "out_middle_high", "displaced")  # need every year kept
 DEFAULT_OUTPUTS = ("dissimilarity_2050", "net_out_middle_high", "wijken_in_band_2050",
                    "displaced")
 METHODS = ("morris", "sobol")
@@ -86,6 +87,12 @@ def outputs_of(spec: BatchSpec) -> list[str]:
     if unknown:
         raise SpecError(f"{spec.path or spec.name} [sensitivity]: unknown output(s) "
                         f"{unknown}; allowed: {', '.join(OUTPUTS)}")
+    summed = [w for w in wanted if w in OVER_YEARS]
+    if summed and spec.years is not None:
+        raise SpecError(
+            f"{spec.path or spec.name}: output(s) {summed} add up flows over every year, but "
+            f"[batch] years keeps only {', '.join(map(str, spec.years))}; set years = \"all\" "
+            "(or leave those outputs out)")
     return wanted
 
 

@@ -106,6 +106,9 @@ def test_sobol_indices_from_the_saltelli_design(tmp_path):
      "outside the register's range"),
     (('parameters = ["household_change_2050", "construction_max_per_year"]',
       'parameters = ["construction"]'), "at least two parameters"),
+    (("until = 2026", "until = 2026\nyears = [2024, 2026]"),
+     r"\['net_out_middle_high'\] add up flows over every year, but \[batch\] years keeps "
+     r"only 2024, 2026; set years = \"all\""),
 ])
 def test_bad_sensitivity_specs_fail_before_any_run(tmp_path, capsys, change, message):
     spec_path = tmp_path / "s.toml"
