@@ -437,7 +437,7 @@ def withhold_structural_vacancy(city: City, params: Params, rng: np.random.Gener
                                 d: Dwellings) -> None:
     """Mark the vacant dwellings beyond `frictional_vacancy` of each buurt's stock as
     structural vacancy (`withheld`: never offered on the market), drawn at random among the
-    buurt's vacant ones. Nothing is drawn at the default of 1."""
+    buurt's vacant ones (default 1%); at 1 (100%) nothing is withheld and nothing drawn."""
     if params.frictional_vacancy >= 1.0:
         return
     rows = d.rows()
