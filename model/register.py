@@ -66,7 +66,9 @@ _add("owner_woz_premium", 1.15, float, "ratio", "synthesis",
      "Owner-occupied WOZ relative to the buurt mean WOZ.", low=0.8, high=2.0)
 _add("owner_woz_sigma", 0.35, float, "log-sd", "synthesis",
      "Assumption, calibrated: about three quarters of owner-occupied homes in the two lowest "
-     "price classes (vision, Figure 2)", "Spread of owner-occupied WOZ values within a buurt.",
+     "price classes (vision, Figure 2)",
+     "Spread of dwelling WOZ values within a buurt (all tenures; it sets the owner-occupied "
+     "price classes).",
      low=0.05, high=1.0)
 _add("vacancy_weight_private", 2.5, float, "relative odds", "synthesis",
      "Assumption: vacancy concentrates in private rent (vision: above-average vacancy)",
@@ -147,7 +149,8 @@ _add("separation_rate", 0.012, float, "per couple per year", "demography",
      "CBS 2022: 7 divorces per 1,000 marriages, more for cohabiters; Heerlen highest",
      "Yearly probability that a couple separates into two households.", low=0.0, high=0.1)
 _add("partnering_rate", 0.08, float, "per single per year", "demography", "Assumption",
-     "Yearly probability that a single aged 20-49 moves in with a partner living in the city.",
+     "Yearly probability that a childless single aged 20-49 pairs up with another single "
+     "in the city (one of the two moves in with the other).",
      low=0.0, high=0.3)
 _add("birth_rate", 0.11, float, "per couple per year", "demography",
      "Calibrated to about 600-650 births a year (CBS: Heerlen about 670 a year)",
@@ -164,7 +167,8 @@ _add("move_multiplier_private_rent", 1.6, float, "multiplier", "intentions",
      "WoON: private tenants move most often", "Extra mobility of private tenants.",
      low=0.2, high=5.0)
 _add("move_multiplier_owner", 0.6, float, "multiplier", "intentions",
-     "WoON: owner-occupiers move least", "Mobility of owner-occupiers relative to tenants.",
+     "WoON: owner-occupiers move least",
+     "Mobility of owner-occupiers relative to corporation tenants.",
      low=0.1, high=2.0)
 _add("move_multiplier_misfit_up", 2.5, float, "multiplier", "intentions",
      "NPHLN: households whose income rises leave dwellings that no longer fit",
@@ -200,9 +204,9 @@ _add("beta_liveability", 0.5, float, "utility per sd", "market",
 _add("beta_status", 4.0, float, "utility", "market",
      "Assumption (income homophily), calibrated so that segregation does not fall without "
      "policy (the vision's sorting machine)",
-     "Utility of the buurt's share of high-income households minus its share of low-income "
-     "ones, weighted by the household's class: 0 for the two low classes, 1/3 middle, 2/3 "
-     "high_afford, 1 high.",
+     "Utility of buurt status (share of high-income households minus share of low-income "
+     "ones, half the buurt's and half its wijk's), weighted by the household's class: 0 for "
+     "the two low classes, 1/3 middle, 2/3 high_afford, 1 high.",
      low=0.0, high=10.0)
 _add("beta_distance", 0.15, float, "utility per km", "market",
      "Assumption (moves are short: CBS/PBL)", "Disutility per km from the current buurt.",
@@ -242,7 +246,8 @@ _add("daeb_free_share", 0.075, float, "share of lettings", "daeb_free_share",
 # --- migration -----------------------------------------------------------------------------
 _add("household_change_2050", -3795.0, float, "households", "migration",
      "Vision Table 3: base scenario (official forecast + migration trend for 10 years)",
-     "Change in the number of households from 2024 to 2050 that migration steers toward: "
+     "Change in the number of households from the start year to 2050 that migration "
+     "steers toward: "
      "in-migration fills the gap between the households left after demography and out-"
      "migration and a straight path to this target (read when household_change_basis = "
      "'households').", "Huishoudensgroei 2024-2050",
@@ -315,12 +320,14 @@ _add("price_adjustment", 0.3, float, "share of the gap per year", "prices",
      "How far each buurt's price index moves toward its target in a year.",
      "Aanpassing prijzen", low=0.0, high=1.0)
 _add("price_vacancy_effect", 2.0, float, "ln price per unit vacancy rate", "prices",
-     _PRICE_SOURCE, "How much the target price falls per unit rise of the vacancy rate since "
-     "the start (2.0: ten points more vacant, about 18% lower).",
+     _PRICE_SOURCE, "How much the target price falls per unit rise of the vacancy rate (half "
+     "the buurt's, half its wijk's) since the first year's market (2.0: ten points more "
+     "vacant, about 18% lower).",
      "Prijseffect leegstand", low=0.0, high=10.0)
 _add("price_status_effect", 0.5, float, "ln price per unit status", "prices", _PRICE_SOURCE,
      "How much the target price rises per unit rise of buurt status (share of high minus "
-     "share of low incomes) since the start.", "Prijseffect status", low=0.0, high=5.0)
+     "share of low incomes, half the buurt's and half its wijk's) since the start.",
+     "Prijseffect status", low=0.0, high=5.0)
 _add("price_liveability_effect", 0.05, float, "ln price per liveability sd", "prices",
      _PRICE_SOURCE, "How much the target price rises per standard deviation of liveability "
      "gained since the start.", "Prijseffect leefbaarheid", low=0.0, high=0.5)
@@ -352,13 +359,15 @@ _add("regulated_rent_real_growth", 0.0, float, "per year", "prices",
 _add("construction", "none", str, "mode", "construction",
      "Vision 2.2.2 (build mainly middle and high segments)",
      "'none': no new dwellings; 'demand': each year build what last year's unmet demand asked "
-     "for, plus enough to keep 2% of the stock vacant, in the segments that fit the in-movers' "
+     "for, plus enough to keep construction_min_vacancy of the stock vacant and on the "
+     "market, in the segments that fit the in-movers' "
      "income classes; each new dwelling's buurt is drawn with odds proportional to its stock.",
      "Nieuwbouw naar vraag", choices=("none", "demand"), lever=True,
      label_en="Construction to demand")
 _add("construction_max_per_year", 1500, int, "dwellings per year", "construction",
      "Assumption (Heerlen: at least 7,000 dwellings 'in the coming years')",
-     "Most dwellings built in one year in 'demand' mode.", "Max. nieuwbouw per jaar",
+     "Most dwellings built in one year in 'demand' mode (for the real city; scaled with "
+     "scale).", "Max. nieuwbouw per jaar",
      low=0, high=5000, lever=True, label_en="Most construction per year")
 
 _add("construction_min_vacancy", 0.02, float, "share of dwellings", "construction",
@@ -370,8 +379,10 @@ _add("new_rent", (650.0, 1_000.0, 800.0, 1_050.0, 0.0, 0.0, 0.0, 0.0), "vector",
      "Assumption: new corporation rent near the aftoppingsgrens, new middle rent within the "
      "Wet betaalbare huur band (POLICY_RULES 1.1); owner-occupied homes have no rent",
      "Monthly rent of a new dwelling per segment (corp_social, corp_middle, private_cheap, "
-     "private_free, own_1..own_4), 2024 euros.", "Huur nieuwbouw", low=0.0, high=3000.0,
-     length=8, label_en="New-build rent")
+     "private_free, own_1..own_4; owner-occupied homes have none, so those four are not "
+     "used), 2024 euros; also the rent levers set when they turn a dwelling into a segment "
+     "(transformation, private upgrade, corporation middle rent).", "Huur nieuwbouw",
+     low=0.0, high=3000.0, length=8, label_en="New-build rent")
 _add("new_woz", (200e3, 220e3, 190e3, 240e3, 180e3, 260e3, 350e3, 460e3), "vector", "EUR",
      "construction",
      "Assumption: new homes priced inside their segment's WOZ class (own_1..own_4: below "
@@ -391,7 +402,9 @@ _VISION = "Vision 'Nieuw Heerlens Woonfundament' (2024)"
 
 def _schedule(lever, label_nl, label_en, start=2025, end=2050, source=_VISION):
     _add(f"{lever}_start", start, int, "year", lever, source,
-         f"First year the {label_en.lower()} lever acts.", f"{label_nl}: startjaar",
+         f"First year the {label_en.lower()} lever acts (the start year, 2024, means from the "
+         "first simulated year, 2025, which then also does 2024's yearly amount).",
+         f"{label_nl}: startjaar",
          low=2024, high=2050, lever=True, label_en=f"{label_en}: first year")
     _add(f"{lever}_end", end, int, "year", lever, source,
          f"Last year the {label_en.lower()} lever acts (inclusive).", f"{label_nl}: eindjaar",
@@ -429,8 +442,8 @@ _add("bandwidth_build_share", 0.25, float, "share of additions", "bandwidth",
      "Aandeel nieuwbouw", low=0.0, high=1.0, lever=True, label_en="Share built new")
 _add("bandwidth_max_per_year", 1500, int, "dwellings per year", "bandwidth",
      "Assumption (capacity of the corporations)",
-     "Most corporation dwellings the band lever takes out of wijken in one year (the same "
-     "number can be added elsewhere).", "Max. per jaar", low=0, high=10000, lever=True,
+     "Most corporation dwellings the band lever takes out of wijken in one year (for the "
+     "real city; additions are not capped).", "Max. per jaar", low=0, high=10000, lever=True,
      label_en="Most per year")
 
 # construction programme
@@ -466,8 +479,9 @@ _add("beta_zero_step", 0.8, float, "utility", "market", "Assumption (WoON: older
 _add("demolition", False, bool, "on/off", "demolition",
      f"{_VISION}: restructuring; Parkstad's demolition for decline (POLICY_RULES 3.2)",
      "Each year, the least wanted stock is demolished so that vacancy at the year's end "
-     "stays at or under the cap: in buurten of high vacancy, vacant dwellings first (private "
-     "ones bought up for it), then occupied corporation dwellings (tenants displaced); "
+     "stays at or under the cap: in buurten of high vacancy, vacant dwellings much likelier "
+     "(private ones bought up for it) than occupied corporation dwellings (tenants "
+     "displaced); "
      "replacement is built at a set ratio and segment mix.",
      "Sloop en vervanging", lever=True, label_en="Demolition and replacement")
 _schedule("demolition", "Sloop", "Demolition")
@@ -548,7 +562,8 @@ _add("splitting_ban", False, bool, "on/off", "private_renting",
 _schedule("private_renting", "Particuliere huur", "Private renting", start=2024)
 _add("private_upgrade_share", 0.0, float, "share per year", "private_renting",
      f"{_VISION}: lever 5, landlords shift to middle rent and zero-step apartments",
-     "Yearly share of cheap private rentals turned into middle rent at the next letting "
+     "Yearly share of cheap private rentals turned into free-sector rent at the new-build "
+     "private_free rent of new_rent (middle-rent level by default) at the next letting "
      "(never by moving the sitting tenant).", "Aandeel naar middenhuur", low=0.0, high=0.2,
      lever=True, label_en="Share to middle rent")
 _add("private_upgrade_zero_step_share", 0.0, float, "share of upgrades", "private_renting",
@@ -561,8 +576,9 @@ _add("local_binding", False, bool, "on/off", "private_renting",
      lever=True, label_en="Local binding")
 _add("local_binding_rent_max", 700.0, float, "EUR/month", "private_renting",
      "POLICY_RULES 2.2: about 680 in 2022, here in 2024 euros",
-     "Private rents up to this amount fall under local binding.", "Huurgrens lokale binding",
-     low=0.0, high=1500.0, lever=True, label_en="Rent limit")
+     "Cheap private rents up to this amount fall under local binding (only cheap private "
+     "rent is covered: above the liberalisation limit, 879.66, it covers all of it).",
+     "Huurgrens lokale binding", low=0.0, high=1500.0, lever=True, label_en="Rent limit")
 
 # selective allocation (Wbmgp)
 _add("selective_allocation", False, bool, "on/off", "selective_allocation",
@@ -585,9 +601,10 @@ _add("selective_allocation_residence_years", 6, int, "years", "selective_allocat
 # fair share
 _add("fair_share_cut", 0.0, float, "share of vulnerable in-movers", "fair_share",
      f"{_VISION}: lever 6 (afstapeling, regional spreading of priority groups)",
-     "Share of the vulnerable households from other municipalities kept out each year "
-     "(the region houses them instead); 0 = no cap.", "Eerlijke verdeling: reductie",
-     low=0.0, high=1.0, lever=True, label_en="Fair share: cut")
+     "Fraction by which the yearly inflow of vulnerable households from other "
+     "municipalities is cut (the region houses them instead; a little more than this share "
+     "of vulnerable in-movers is refused, as the path draws replacements); 0 = off.",
+     "Eerlijke verdeling: reductie", low=0.0, high=1.0, lever=True, label_en="Fair share: cut")
 _schedule("fair_share", "Eerlijke verdeling", "Fair share")
 
 # city marriages
@@ -609,8 +626,8 @@ _add("city_marriage_mode", "demolish", str, "how", "city_marriage", "Assumption"
 # renovation
 _add("renovation_per_year", 0, int, "dwellings per year", "renovation",
      "Verduurzamingsoffensief Heerlen (POLICY_RULES 3.2): no E/F/G labels in the social "
-     "stock by 2028", "Corporation social dwellings renovated per year (the buurten with "
-     "the lowest liveability first); 0 = none.", "Renovaties per jaar", low=0, high=5000,
+     "stock by 2028", "Corporation social dwellings renovated per year (drawn at random, "
+     "likelier in buurten of low liveability); 0 = none.", "Renovaties per jaar", low=0, high=5000,
      lever=True, label_en="Renovations per year")
 _schedule("renovation", "Renovatie", "Renovation")
 _add("renovation_middle_share", 0.0, float, "share of renovated", "renovation",

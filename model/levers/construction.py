@@ -45,7 +45,8 @@ def to_demand(model) -> None:
     classes = np.concatenate([np.asarray(classes, dtype=np.int64),
                               np.repeat(np.arange(inflow.size), inflow)])
     wanted = SEGMENT_FOR_CLASS[classes]
-    wanted = model.rng.permutation(wanted)[: p.construction_max_per_year]
+    most = int(round(p.construction_max_per_year * p.scale))  # (for the real city)
+    wanted = model.rng.permutation(wanted)[:most]
     if wanted.size == 0:
         return
     per_buurt = np.bincount(d.buurt[drows], minlength=model.city.n_buurten).astype(float)

@@ -4,7 +4,8 @@ Each year of the schedule, `programme_per_year[s]` dwellings of each segment s a
 (exact over the run, see `model.levers.yearly_amount`), whatever the demand:
 - a share `programme_transformation_share` of the rented ones is made by transforming
   vacant private rentals ("transformation and use of vacant buildings"), drawn at random and
-  likelier in buurten of high vacancy; the rest is built new;
+  likelier in buurten of high vacancy, structural vacancy included, which the transformation
+  brings back onto the market; the rest is built new;
 - new rented flats are zero-step (nultredenwoningen) with probability
   `programme_zero_step_share`; heads aged 65+ value them (`beta_zero_step`);
 - location: 'missing_segments' puts each segment where its share of the buurt's stock is
@@ -65,6 +66,7 @@ def transform(model, segment: int, n: int, per_buurt: np.ndarray) -> int:
     corporation = segment in (S.CORP_SOCIAL, S.CORP_MIDDLE)
     buurt, was = d.buurt[chosen], d.segment[chosen]
     stock.relabel(model, chosen, segment, rent=p.new_rent[segment], acquisition=corporation)
+    d.withheld[chosen] = False  # a transformed building is back in use: on the market
     np.subtract.at(per_buurt, (buurt, was), 1.0)
     np.add.at(per_buurt, (buurt, segment), 1.0)
     return int(chosen.size)
