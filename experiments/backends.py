@@ -26,7 +26,6 @@ from multiprocessing import get_context
 
 from experiments.spec import RunTask
 from experiments.store import RunOutcome
-from model.jit import interrupted
 
 BLAS_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
              "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
@@ -71,8 +70,6 @@ def execute(task: RunTask) -> RunOutcome:
         return RunOutcome(task.run, "ok", frames, results.meta,
                           seconds=time.perf_counter() - started, worker=worker)
     except Exception as exc:  # recorded with the run; the batch goes on
-        if interrupted(exc):  # a Ctrl-C during a compiled loop: stop, not a failed run
-            raise KeyboardInterrupt from exc
         tail = "".join(traceback.format_exception(exc)[-3:]).strip()
         return RunOutcome(task.run, "failed", error=f"{type(exc).__name__}: {exc}\n{tail}",
                           seconds=time.perf_counter() - started, worker=worker)

@@ -33,7 +33,12 @@ def jit(fn):
                 import numba
 
                 compiled = numba.njit(cache=True, nogil=True)(fn)
-        return compiled(*args)
+        try:
+            return compiled(*args)
+        except SystemError as exc:  # a Ctrl-C that landed in the loop (see `interrupted`)
+            if interrupted(exc):
+                raise KeyboardInterrupt from None
+            raise
 
     call.py_func = fn  # the plain Python loop (tests compare it with the compiled one)
     return call
@@ -42,8 +47,9 @@ def jit(fn):
 def interrupted(exc: BaseException) -> bool:
     """Whether `exc` is a Ctrl-C in disguise. A KeyboardInterrupt that arrives while a
     compiled loop runs is raised as the loop returns, and numba's dispatcher then reports a
-    SystemError ("returned a result with an exception set") caused by it; code that records
-    errors (a batch's failed run) must treat that as the interrupt it is."""
+    SystemError ("returned a result with an exception set") caused by it. `jit` turns that
+    back into the KeyboardInterrupt, so a batch does not record it as a failed run and the
+    command line says 'interrupted' instead of printing a traceback."""
     seen = set()
     while exc is not None and id(exc) not in seen:
         if isinstance(exc, KeyboardInterrupt):

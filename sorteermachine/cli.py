@@ -31,7 +31,6 @@ from experiments.single import LAST_YEAR, RunSetup, resolve, run
 from experiments.spec import SpecError
 from model import levers
 from model.city import DataError, describe_data_folder, load_city
-from model.jit import interrupted
 from model.params import ParameterError, make_params
 from model.phases.migration import check_household_path
 from model.register import REGISTER
@@ -570,11 +569,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sorteermachine: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print("\nsorteermachine: interrupted; no results written", file=sys.stderr)
-        return 130
-    except SystemError as exc:  # a Ctrl-C while a compiled loop ran (model/jit.py)
-        if not interrupted(exc):
-            raise
         print("\nsorteermachine: interrupted; no results written", file=sys.stderr)
         return 130
     except BrokenPipeError:

@@ -27,14 +27,26 @@ def heerlen_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def ctrl_c_in_compiled_loop(monkeypatch):
-    """SortingModel.step raises what a Ctrl-C during a compiled loop raises."""
+    """SortingModel.step runs a compiled loop (`model.jit.jit`) whose numba dispatcher
+    reports a Ctrl-C as numba does when one lands in the loop."""
+    import numba
+
     from model import SortingModel
+    from model.jit import jit
 
-    def step(self):
-        try:
-            raise KeyboardInterrupt
-        except KeyboardInterrupt as cause:
-            raise SystemError("CPUDispatcher(<function _daeb_cap>) returned a result with an "
-                              "exception set") from cause
+    def dispatcher(fn):
+        def run(*args):
+            try:
+                raise KeyboardInterrupt
+            except KeyboardInterrupt as cause:
+                raise SystemError(f"CPUDispatcher({fn}) returned a result with an exception "
+                                  "set") from cause
+        return run
 
-    monkeypatch.setattr(SortingModel, "step", step)
+    monkeypatch.setattr(numba, "njit", lambda **options: dispatcher)
+
+    @jit
+    def loop():
+        return 0
+
+    monkeypatch.setattr(SortingModel, "step", lambda self: loop())
