@@ -12,8 +12,9 @@ the output rows. A year is a fixed pipeline of phases, each a function `phase(mo
 5. migration    candidate households from outside, as many as the scenario's path asks for
 6. market       movers, new households and newcomers choose among the vacant dwellings under
                 the Dutch allocation rules; some residents leave the city
-7. top-up       if the city is still below the path, more newcomers search what is left;
-                the rest of the gap is unmet demand
+7. top-up       if the city is still more than 0.5% below the path (in its last year: at
+                all), more newcomers search what is left; what they cannot find is unmet
+                demand
 8. prices       WOZ values and free-sector asking rents follow vacancy, bids, status and
                 liveability; regulated rents follow the rent rules
 9. census       count tables per buurt, read by what follows and by next year's market

@@ -204,9 +204,10 @@ def expected_unplaced_share(model) -> float:
 def top_up(model) -> None:
     """After the market: if the city fell short of the path by more than a small tolerance
     (more departures than expected, or newcomers who found nothing), further candidates search
-    what is left, until the path is reached or nobody finds a home. Smaller gaps are closed
-    by next year's draw, except in the path's last year (2050). What the path still
-    misses then is the year's unmet demand: households that found no dwelling."""
+    what is left, until the city is within the tolerance of the path or nobody finds a home.
+    Gaps within the tolerance are closed by next year's draw, except in the path's last year
+    (2050), where the tolerance is 0. What the path still misses when newcomers stop finding
+    homes is the year's unmet demand: households that found no dwelling."""
     target = target_households(model, model.year)
     tolerance = 0 if last_year(model) else TOP_UP_TOLERANCE * model.households.count()
     gap = int(round(target - model.households.count()))
@@ -216,6 +217,8 @@ def top_up(model) -> None:
         candidates = gap
         clear(model, _as_choosers(draw_newcomers(model, candidates)))
         gap = int(round(target - model.households.count()))
-        if gap <= 0 or candidates - gap < TOP_UP_MIN_PLACED * candidates:
-            break  # reached, or the stock has (almost) nothing left these newcomers may take
+        if gap <= tolerance:
+            return  # within the tolerance, as above: no unmet demand
+        if candidates - gap < TOP_UP_MIN_PLACED * candidates:
+            break  # the stock has (almost) nothing left these newcomers may take
     model.flows.unmet_demand = max(gap, 0)
