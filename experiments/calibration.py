@@ -189,10 +189,20 @@ def patterns(model) -> dict[str, float]:
         "dissimilarity_buurt_change": last["dissimilarity_buurt"] - first["dissimilarity_buurt"],
         "theil_h_buurt_change": last["theil_h_buurt"] - first["theil_h_buurt"],
         "unmet_demand_2050": last["unmet_demand"],
+        "built": years["built"].sum(),
+        "built_social_2050": _built_social(model),
+        "corp_share_2050": last["corp_share"],
     }
     for cls in INCOME_CLASSES:
         out[f"net_migration_{cls}"] = years[f"in_{cls}"].sum() - years[f"out_{cls}"].sum()
     return out
+
+
+def _built_social(model) -> int:
+    """Dwellings built in the run that stand as corporation social rent at its end."""
+    d = model.dwellings
+    rows = d.rows()
+    return int(np.count_nonzero((d.built[rows] > 0) & (d.segment[rows] == Segment.CORP_SOCIAL)))
 
 
 # --- fitting ----------------------------------------------------------------------------------
@@ -310,6 +320,9 @@ PATTERN_ROWS = (  # (key, label, format)
     ("dissimilarity_buurt_change", "change in D, buurten", "{:+.3f}"),
     ("theil_h_buurt_change", "change in H, buurten", "{:+.3f}"),
     ("unmet_demand_2050", "unmet demand 2050", "{:,.0f}"),
+    ("built", "dwellings built, 2025-2050 (construction to demand)", "{:,.0f}"),
+    ("built_social_2050", "... of them corporation social rent, 2050", "{:,.0f}"),
+    ("corp_share_2050", "corporation share of the dwellings, 2050", "{:.1%}"),
     *((f"net_migration_{c}", f"net migration {c}, 2025-2050", "{:+,.0f}")
       for c in INCOME_CLASSES),
 )
