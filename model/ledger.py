@@ -63,6 +63,7 @@ class Ledger:
     keeping each batch and joining them when read)."""
 
     def __init__(self, capacity: int = 4096):
+        capacity = max(int(capacity), 16)  # (it doubles when full: never from 0)
         self._columns = {f: np.empty(capacity, dtype=DTYPES[f]) for f in FIELDS}
         self._n = 0
         self._spans: dict[int, list[list[int]]] = {}  # year -> [start, stop) of its entries

@@ -66,6 +66,7 @@ PHASES = (
     indicators.record,
 )
 
+LEDGER_EVENTS_PER_HOUSEHOLD = 8  # the ledger's first capacity, per start household
 # Model time counts years since the start year. A time this large is a calendar year given
 # by mistake (run_until(2050) would otherwise simulate 2,050 years): refused with a message.
 TIME_LOOKS_LIKE_A_YEAR = 1000
@@ -111,7 +112,9 @@ class SortingModel(mesa.Model):
         self._handles = np.empty(0, dtype=object)  # Household agent per row (lazy)
         self._handle_uid = np.empty(0, dtype=np.int64)  # uid each handle was made for
         assign_ids(self, self.households.rows())
-        self.ledger = Ledger()
+        # A run to 2050 logs 5-8 events per start household: a ledger that large from the
+        # start never copies itself to grow (its memory is used only as it fills).
+        self.ledger = Ledger(capacity=LEDGER_EVENTS_PER_HOUSEHOLD * self.households.count())
         self.flows = YearFlows()  # this year's counters
         self.previous_flows = None  # last year's: what this year's deciding phases read
         self.intent = None  # set by the intentions phase: who wants to move this year
