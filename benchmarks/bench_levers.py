@@ -49,9 +49,11 @@ def one_run(scenario: str, policy: str, seed: int) -> tuple[float, float, int]:
     return time.perf_counter() - t0, time.process_time() - c0, model.start_households
 
 
-def phase_times(scenario: str, seed: int) -> tuple[dict, dict]:
-    """CPU seconds per phase and per lever of one woonfundament run."""
-    phases, per_lever = {}, {}
+def phase_times(scenario: str, seed: int, policy: str = "woonfundament",
+                phases: dict | None = None, per_lever: dict | None = None) -> tuple[dict, dict]:
+    """CPU seconds per phase and per lever of one run, added to `phases` and `per_lever`."""
+    phases = {} if phases is None else phases
+    per_lever = {} if per_lever is None else per_lever
 
     def timed(function, store, name):
         def wrapper(model):
@@ -67,7 +69,7 @@ def phase_times(scenario: str, seed: int) -> tuple[dict, dict]:
     saved_order = levers.ORDER
     levers.ORDER = tuple(Timed(m) for m in saved_order)
     try:
-        model = SortingModel(rng=seed, scenario_name=scenario, policy_name="woonfundament")
+        model = SortingModel(rng=seed, scenario_name=scenario, policy_name=policy)
         model.phases = tuple(timed(f, phases, f"{f.__module__.split('.')[-1]}.{f.__name__}")
                              for f in model.phases)
         model.run_until_year(2050)
@@ -155,13 +157,21 @@ def main() -> None:
     print(f"    woonfundament median wall {lever_wall:.2f} s; household-steps/s "
           f"{households * STEPS / lever_wall:,.0f} ({households:,} start households)")
     print()
-    phases, per_lever = phase_times(args.scenario, 1)
-    print("[2] CPU seconds of one woonfundament run (seed 1), per phase and per lever")
-    for name, seconds in phases.items():
-        print(f"      {name:24s} {seconds:6.2f}")
+    # Per phase, both policies: seeds 1 and 2, ABBA, summed (what the woonfundament extra is).
+    timings = {policy: ({}, {}) for policy in ("no-policy", "woonfundament")}
+    for seed in (1, 2):
+        for policy in ("no-policy", "woonfundament", "woonfundament", "no-policy"):
+            phase_times(args.scenario, seed, policy, *timings[policy])
+    print("[2] CPU ms per run, per phase (means of 4 runs each, seeds 1-2, ABBA) and, for "
+          "woonfundament, per lever")
+    base_phases, lever_phases = timings["no-policy"][0], timings["woonfundament"][0]
+    print(f"      {'':24s} {'no-policy':>10s} {'woonfundament':>14s} {'extra':>7s}")
+    for name in lever_phases:
+        a, b = base_phases.get(name, 0.0) * 250, lever_phases[name] * 250
+        print(f"      {name:24s} {a:10.1f} {b:14.1f} {b - a:+7.1f}")
     print("      policy phase, per lever:")
-    for name, seconds in per_lever.items():
-        print(f"        {name:22s} {seconds:6.3f}")
+    for name, seconds in timings["woonfundament"][1].items():
+        print(f"        {name:22s} {seconds * 250:6.1f}")
     print()
     print("[2b] the market's work in one run (seed 1), counted: it does not drift")
     work = {policy: market_work(args.scenario, 1, policy)
