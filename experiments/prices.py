@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.docsections import replace_section
-from model import SortingModel
+from model import SortingModel, metrics
 from model.scenarios import builtin_names
 
 MIN_DWELLINGS = 100
@@ -106,10 +106,6 @@ def settling(model: SortingModel) -> tuple[float, float]:
             float(np.std(by_year[2050] - by_year[2025])))
 
 
-def spearman(a, b) -> float:
-    return float(pd.Series(np.asarray(a, float)).rank().corr(
-        pd.Series(np.asarray(b, float)).rank()))
-
 
 def _bn(euros: float, scale: float) -> str:
     return f"{euros / scale / 1e9:,.2f}"
@@ -152,7 +148,7 @@ def wijk_table(frames: list[pd.DataFrame]) -> tuple[str, dict]:
         lines.append(f"| {r.wijk_name} ({code}){mark} | {r.dwellings:,.0f} | "
                      f"{r.vacancy_2024:.1%} | {r.vacancy_2025:.1%} | {r.vacancy_2050:.1%} | "
                      f"{r.vacancy_rise * 100:+.1f} | {_pct(r.woz_change)} |")
-    per_seed = [spearman(f.loc[mean.index, "vacancy_rise"], f.loc[mean.index, "woz_change"])
+    per_seed = [metrics.spearman(f.loc[mean.index, "vacancy_rise"], f.loc[mean.index, "woz_change"])
                 for f in frames]
     top_codes = mean.index[:top]
     falls = [int((f.loc[top_codes, "woz_change"] < 0).sum()) for f in frames]

@@ -19,17 +19,13 @@ import numpy as np
 import pandas as pd
 
 from experiments.docsections import replace_section
-from model import SortingModel
+from model import SortingModel, metrics
 from model import history as hist
 from model.city import load_city
 
 MIN_DWELLINGS = 100
 SPAN = 3
 
-
-def spearman(a, b) -> float:
-    return float(pd.Series(np.asarray(a, float)).rank().corr(
-        pd.Series(np.asarray(b, float)).rank()))
 
 
 def largest_change(before: pd.Series, after: pd.Series) -> tuple[str, float, float]:
@@ -53,7 +49,7 @@ def measure(model: SortingModel) -> dict:
     code, change, mean_abs = largest_change(w0["households"][big], w3["households"][big])
     return {
         "vacancy": c.loc[start, "vacant_dwellings"] / c.loc[start, "dwellings"],
-        "spearman": spearman((w0["vacant_dwellings"] / w0["dwellings"])[big], ref[big]),
+        "spearman": metrics.spearman((w0["vacant_dwellings"] / w0["dwellings"])[big], ref[big]),
         "no_vacancy": int(((b0["vacant_dwellings"] == 0) & (b0["dwellings"] > 0)).sum()),
         "rate_2025": c.loc[start + 1, "moving_rate"],
         "rate_2030": c.loc[start + 6, "moving_rate"],

@@ -12,7 +12,6 @@ import argparse
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from experiments.docsections import replace_section
 from model import SortingModel, metrics
@@ -22,9 +21,6 @@ from model.categories import Segment as S
 BIG = 100  # wijken and buurten of at least this many dwellings (households) are compared
 KWB_INHABITANTS = 87_461  # KWB 2024
 
-
-def spearman(a, b) -> float:
-    return pd.Series(np.asarray(a, float)).rank().corr(pd.Series(np.asarray(b, float)).rank())
 
 
 def measure(model) -> dict:
@@ -51,17 +47,17 @@ def measure(model) -> dict:
         "class_deviation": 100 * np.abs(shares - np.asarray(model.params.start_class_shares)).max(),
         "dwellings": row["dwellings"], "households": row["households"],
         "vacancy": 100 * row["vacant_dwellings"] / row["dwellings"],
-        "vacancy_rank": spearman((w["vacant_dwellings"] / w["dwellings"])[big],
+        "vacancy_rank": metrics.spearman((w["vacant_dwellings"] / w["dwellings"])[big],
                                  wijken["pct_unoccupied_2019"][big]),
         "corp_deviation": np.abs(w["corp_share"][big] * 100 - wijken["pct_corporation"][big]).max(),
         "corp_city": 100 * row["corp_share"],
-        "low_income_rank": spearman(w["low_income_share"][known], low[known]),
+        "low_income_rank": metrics.spearman(w["low_income_share"][known], low[known]),
         "moran": metrics.morans_i(ordered["low_income_share"].to_numpy(float)[moran_big],
                                   weights),
         "owner_low_two": 100 * np.isin(d.segment[own], (S.OWN_1, S.OWN_2)).mean(),
         "cheap_private": 100 * (d.segment[private] == S.PRIVATE_CHEAP).mean(),
         "vulnerable": 100 * row["vulnerable_share"],
-        "vulnerable_rank": spearman(b["vulnerable_share"].to_numpy()[big_buurt],
+        "vulnerable_rank": metrics.spearman(b["vulnerable_share"].to_numpy()[big_buurt],
                                     bijstand.to_numpy()[big_buurt]),
         "inhabitants": row["inhabitants"],
         "inhabitants_below": 100 * (1 - row["inhabitants"] / KWB_INHABITANTS),

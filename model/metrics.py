@@ -225,6 +225,28 @@ def morans_i(values, weights) -> float:
     return float(n / s0 * (z @ w_row @ z) / sum_sq)
 
 
+def spearman(a, b) -> float:
+    """Spearman's rank correlation of two equally long sequences: the Pearson correlation
+    of their ranks, tied values sharing their average rank (as pandas' and scipy's do).
+    Used to compare the model's ordering of areas with the statistics' (vacancy, low
+    incomes, WOZ change). ``nan`` if fewer than 2 values or one side is constant."""
+    x, y = np.asarray(a, dtype=float).ravel(), np.asarray(b, dtype=float).ravel()
+    _same_length(x, y, "a and b")
+    if x.size < 2:
+        return NAN
+    rx, ry = _average_ranks(x), _average_ranks(y)
+    rx, ry = rx - rx.mean(), ry - ry.mean()
+    scale = np.sqrt((rx @ rx) * (ry @ ry))
+    return float(rx @ ry / scale) if scale > 0 else NAN
+
+
+def _average_ranks(x: np.ndarray) -> np.ndarray:
+    """Ranks 1..n of x; tied values get the mean of the ranks they span."""
+    _, inverse, counts = np.unique(x, return_inverse=True, return_counts=True)
+    last = np.cumsum(counts)  # the highest rank of each distinct value
+    return (last - (counts - 1) / 2.0)[inverse]
+
+
 def share(part, whole) -> np.ndarray:
     """Elementwise share ``part / whole``, with ``nan`` where ``whole == 0``.
 

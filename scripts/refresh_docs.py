@@ -5,10 +5,9 @@
 Run it after any change to the model's behaviour (a recalibration, a new lever, a fix). In
 order: the parameter table (docs/ODD.md 7.10), the start state (ODD 1.2), the calibration
 (ODD 1.3), the hindcast (ODD 1.4), the settling-in (ODD 8), the prices figures (ODD 7.5a)
-and docs/LEVERS.md. Every table
-sits between markers (`<!-- NAME:start -->` / `<!-- NAME:end -->`, see
-experiments/docsections.py), so the hand-written text around it stays. Full scale, 10 seeds
-takes about half an hour on two free cores (LEVERS.md is most of it).
+and docs/LEVERS.md. Every table sits between markers (`<!-- NAME:start -->` /
+`<!-- NAME:end -->`, see experiments/docsections.py), so the hand-written text around it
+stays. Full scale, 10 seeds takes 2-4 minutes on two free cores (LEVERS.md is most of it).
 """
 
 import argparse

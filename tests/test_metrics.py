@@ -28,6 +28,7 @@ from model.metrics import (
     morans_i,
     segregation_indices,
     share,
+    spearman,
     theil_h,
 )
 
@@ -404,3 +405,16 @@ def test_morans_i_undefined_cases():
     assert np.isnan(morans_i([1.0, 2.0, 3.0, 4.0], np.zeros((4, 4))))  # no neighbours
     assert np.isnan(morans_i([1.0], np.zeros((1, 1))))
     assert np.isnan(morans_i([1.0, np.nan, 3.0, 4.0], w))
+
+
+def test_spearman_equals_pandas_rank_correlation_with_ties():
+    rng = np.random.default_rng(3)
+    a = rng.integers(0, 6, 40).astype(float)  # many ties
+    b = a + rng.normal(0, 2, 40)
+    expected = pd.Series(a).rank().corr(pd.Series(b).rank())
+    assert spearman(a, b) == pytest.approx(expected, abs=1e-12)
+    assert spearman([1, 2, 3, 4], [10, 20, 30, 40]) == pytest.approx(1.0)
+    assert spearman([1, 2, 3, 4], [4, 3, 2, 1]) == pytest.approx(-1.0)
+    assert np.isnan(spearman([1, 1, 1], [1, 2, 3]))  # one side constant
+    with pytest.raises(ValueError, match="same shape"):
+        spearman([1, 2, 3], [1, 2])
